@@ -1,0 +1,290 @@
+// Every REST endpoint of API v1: the contract outside scripts rely on (DESIGN.md "REST API v1").
+// Route files under app/api/v1 bind these to handlers; lib/api/openapi.ts documents them.
+import { z } from "zod";
+import { auditEventSchema, auditQuery } from "../audit/list-events.ts";
+import { roleSchema, scopeSchema } from "../auth/roles.ts";
+import { defineEndpoint } from "../http/endpoint.ts";
+import { pageSchema, paginationQuery } from "../http/pagination.ts";
+import { problemSchema } from "../http/problem.ts";
+import { createModelBody, modelViewSchema, updateModelBody } from "../registry/models.ts";
+import { modelNameSchema } from "../registry/rules.ts";
+import { aliasViewSchema, versionSummarySchema, versionViewSchema } from "../registry/versions.ts";
+
+const problem = (description: string) => ({ description, schema: problemSchema, contentType: "application/problem+json" });
+const common = {
+  400: problem("Invalid parameters or query"),
+  401: problem("Missing, invalid, expired or revoked token"),
+  403: problem("The credential lacks the required scope or role"),
+};
+
+const modelParams = z.object({ name: modelNameSchema });
+// Versions in a URL are only looked up, never created, so any short string is accepted here and an
+// unknown one is a plain 404.
+const versionParams = modelParams.extend({ version: z.string().min(1).max(128) });
+
+export const healthSchema = z
+  .object({
+    status: z.enum(["ok", "degraded"]),
+    version: z.string(),
+    db: z.object({ ok: z.boolean(), kind: z.string(), detail: z.string().optional() }),
+    storage: z.object({ ok: z.boolean(), driver: z.string(), objectLock: z.union([z.boolean(), z.literal("unknown")]), detail: z.string().optional() }),
+    queue: z.object({ ok: z.boolean(), kind: z.string(), detail: z.string().optional() }),
+  })
+  .meta({ id: "Health" });
+
+export const userViewSchema = z
+  .object({ id: z.string(), email: z.string(), name: z.string(), role: roleSchema, createdAt: z.string(), disabledAt: z.string().nullable() })
+  .meta({ id: "User" });
+
+export const tokenViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string(),
+    scopes: z.array(scopeSchema),
+    userId: z.string(),
+    expiresAt: z.string().nullable(),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: "ApiToken" });
+
+export const endpoints = {
+  health: defineEndpoint({
+    id: "health",
+    method: "GET",
+    path: "/api/v1/health",
+    tag: "System",
+    summary: "Database, storage and queue status",
+    auth: "public",
+    responses: { 200: { description: "All dependencies answer", schema: healthSchema }, 503: { description: "A dependency is down", schema: healthSchema } },
+  }),
+  openapi: defineEndpoint({
+    id: "openapi",
+    method: "GET",
+    path: "/api/v1/openapi.json",
+    tag: "System",
+    summary: "This API's OpenAPI 3.1 document",
+    auth: "public",
+    responses: { 200: { description: "OpenAPI 3.1 document" } },
+  }),
+  signingKey: defineEndpoint({
+    id: "signingKey",
+    method: "GET",
+    path: "/api/v1/signing-key",
+    tag: "System",
+    summary: "Public key that verifies version signatures (DSSE)",
+    auth: "public",
+    responses: { 200: { description: "PEM public key and key id", schema: z.object({ keyId: z.string(), publicKeyPem: z.string() }) } },
+  }),
+  createModel: defineEndpoint({
+    id: "createModel",
+    method: "POST",
+    path: "/api/v1/models",
+    tag: "Models",
+    summary: "Create a model",
+    auth: "write",
+    body: createModelBody,
+    responses: { 201: { description: "Created", schema: modelViewSchema }, ...common, 409: problem("A model with that name exists"), 422: problem("Invalid body") },
+  }),
+  listModels: defineEndpoint({
+    id: "listModels",
+    method: "GET",
+    path: "/api/v1/models",
+    tag: "Models",
+    summary: "List models by name; q searches name, description and tags",
+    auth: "read",
+    query: paginationQuery.extend({ q: z.string().max(200).optional() }),
+    responses: { 200: { description: "A page of models", schema: pageSchema(modelViewSchema) }, ...common },
+  }),
+  getModel: defineEndpoint({
+    id: "getModel",
+    method: "GET",
+    path: "/api/v1/models/{name}",
+    tag: "Models",
+    summary: "Get a model",
+    auth: "read",
+    params: modelParams,
+    responses: { 200: { description: "The model", schema: modelViewSchema }, ...common, 404: problem("No such model") },
+  }),
+  updateModel: defineEndpoint({
+    id: "updateModel",
+    method: "PATCH",
+    path: "/api/v1/models/{name}",
+    tag: "Models",
+    summary: "Change a model's description or tags (audited)",
+    auth: "write",
+    params: modelParams,
+    body: updateModelBody,
+    responses: { 200: { description: "The model", schema: modelViewSchema }, ...common, 404: problem("No such model"), 422: problem("Invalid body") },
+  }),
+  uploadVersion: defineEndpoint({
+    id: "uploadVersion",
+    method: "POST",
+    path: "/api/v1/models/{name}/versions",
+    tag: "Versions",
+    summary: "Upload an envelope (manifest + files) as a new immutable version",
+    description:
+      "multipart/form-data. The first part is `manifest` (manifest.json); then one file part per declared file, the field name being the file's path. Optional `files.<path>.sha256` in the manifest is verified. Atomic: on any error nothing is registered.",
+    auth: "write",
+    params: modelParams,
+    rawBody: { kind: "multipart", description: "manifest part first, then one part per file (field name = path)" },
+    headers: { "Idempotency-Key": "Optional. A retried upload with the same key returns the first result." },
+    responses: {
+      201: { description: "Registered", schema: versionViewSchema },
+      ...common,
+      404: problem("No such model"),
+      409: problem("The version exists"),
+      413: problem("Upload larger than MAX_UPLOAD_BYTES"),
+      415: problem("Not multipart/form-data"),
+      422: problem("Invalid manifest, undeclared/missing file, digest mismatch"),
+    },
+  }),
+  listVersions: defineEndpoint({
+    id: "listVersions",
+    method: "GET",
+    path: "/api/v1/models/{name}/versions",
+    tag: "Versions",
+    summary: "List a model's versions, newest first",
+    auth: "read",
+    params: modelParams,
+    query: paginationQuery,
+    responses: { 200: { description: "A page of versions", schema: pageSchema(versionSummarySchema) }, ...common, 404: problem("No such model") },
+  }),
+  getVersion: defineEndpoint({
+    id: "getVersion",
+    method: "GET",
+    path: "/api/v1/models/{name}/versions/{version}",
+    tag: "Versions",
+    summary: "Manifest, digests, signature, stage and check summary of a version",
+    auth: "read",
+    params: versionParams,
+    responses: { 200: { description: "The version", schema: versionViewSchema }, ...common, 404: problem("No such model or version") },
+  }),
+  downloadFile: defineEndpoint({
+    id: "downloadFile",
+    method: "GET",
+    path: "/api/v1/models/{name}/versions/{version}/files/{path}",
+    tag: "Versions",
+    summary: "Download one file of a version (streamed, verified, Range supported)",
+    description: 'ETag is "sha256:<hex>"; If-None-Match answers 304; a Range request answers 206. A full download is verified against its digest as it streams.',
+    auth: "read",
+    params: versionParams.extend({ path: z.string().min(1).max(1024).describe("file path; may contain '/'") }),
+    headers: { Range: "Optional, bytes=start-end", "If-None-Match": "Optional ETag" },
+    responses: {
+      200: { description: "The file", contentType: "application/octet-stream" },
+      206: { description: "Partial content", contentType: "application/octet-stream" },
+      304: { description: "Not modified" },
+      ...common,
+      404: problem("No such model, version or file"),
+      416: problem("Range not satisfiable"),
+    },
+  }),
+  resolveAlias: defineEndpoint({
+    id: "resolveAlias",
+    method: "GET",
+    path: "/api/v1/models/{name}/aliases/{alias}",
+    tag: "Versions",
+    summary: "Resolve an alias (prod, staging, …) to a version: the serving hot path",
+    auth: "read",
+    params: modelParams.extend({ alias: z.string().min(1).max(100) }),
+    responses: { 200: { description: "The version the alias points to", schema: aliasViewSchema }, ...common, 404: problem("No such model or alias") },
+  }),
+  listAudit: defineEndpoint({
+    id: "listAudit",
+    method: "GET",
+    path: "/api/v1/audit",
+    tag: "Audit",
+    summary: "Page through the audit log in chain order (auditors and admins)",
+    auth: "read",
+    query: paginationQuery.extend(auditQuery.shape),
+    responses: { 200: { description: "A page of events", schema: pageSchema(auditEventSchema) }, ...common },
+  }),
+  verifyAudit: defineEndpoint({
+    id: "verifyAudit",
+    method: "GET",
+    path: "/api/v1/audit/verify",
+    tag: "Audit",
+    summary: "Recompute the audit hash chain",
+    auth: "read",
+    responses: {
+      200: {
+        description: "Verification result",
+        schema: z.object({
+          ok: z.boolean(),
+          events: z.number().int(),
+          head: z.string().optional(),
+          brokenAt: z.object({ seq: z.string(), id: z.string(), reason: z.string() }).optional(),
+        }),
+      },
+      ...common,
+    },
+  }),
+  createUser: defineEndpoint({
+    id: "createUser",
+    method: "POST",
+    path: "/api/v1/users",
+    tag: "Users & tokens",
+    summary: "Create a user (admin)",
+    auth: "admin",
+    body: z
+      .strictObject({ email: z.string().email().max(320), name: z.string().min(1).max(200), role: roleSchema, password: z.string().min(12).max(200).optional() })
+      .meta({ id: "CreateUser" }),
+    responses: { 201: { description: "Created", schema: userViewSchema }, ...common, 409: problem("Email taken"), 422: problem("Invalid body") },
+  }),
+  listUsers: defineEndpoint({
+    id: "listUsers",
+    method: "GET",
+    path: "/api/v1/users",
+    tag: "Users & tokens",
+    summary: "List users (admin)",
+    auth: "admin",
+    query: paginationQuery,
+    responses: { 200: { description: "A page of users", schema: pageSchema(userViewSchema) }, ...common },
+  }),
+  createToken: defineEndpoint({
+    id: "createToken",
+    method: "POST",
+    path: "/api/v1/tokens",
+    tag: "Users & tokens",
+    summary: "Create an API token; the token is in this response only",
+    auth: "read",
+    body: z
+      .strictObject({
+        name: z.string().min(1).max(100),
+        scopes: z.array(scopeSchema).min(1),
+        expiresAt: z.iso.datetime({ offset: true }).optional(),
+        userEmail: z.string().email().optional().describe("admin only: create the token for another user"),
+      })
+      .meta({ id: "CreateToken" }),
+    responses: {
+      201: { description: "Created", schema: tokenViewSchema.extend({ token: z.string().describe("shown once") }) },
+      ...common,
+      404: problem("No such user"),
+      422: problem("Invalid body"),
+    },
+  }),
+  listTokens: defineEndpoint({
+    id: "listTokens",
+    method: "GET",
+    path: "/api/v1/tokens",
+    tag: "Users & tokens",
+    summary: "List your tokens (admins: all tokens)",
+    auth: "read",
+    query: paginationQuery,
+    responses: { 200: { description: "A page of tokens", schema: pageSchema(tokenViewSchema) }, ...common },
+  }),
+  revokeToken: defineEndpoint({
+    id: "revokeToken",
+    method: "DELETE",
+    path: "/api/v1/tokens/{id}",
+    tag: "Users & tokens",
+    summary: "Revoke a token",
+    auth: "read",
+    params: z.object({ id: z.uuid() }),
+    responses: { 200: { description: "Revoked", schema: tokenViewSchema }, ...common, 404: problem("No such token") },
+  }),
+} as const;
+
+export type EndpointId = keyof typeof endpoints;

@@ -1,0 +1,161 @@
+// API tokens for CI and scripts. The token is shown once; only its sha256 is stored, with a short
+// prefix so people can tell their tokens apart in listings.
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { recordAuditEvent } from "../audit/record-event.ts";
+import type { Db, Tx } from "../db/types.ts";
+import { sha256Hex } from "../integrity/digest.ts";
+import { forbidden, notFound, unauthorized, unprocessable } from "../http/errors.ts";
+import { timeCursorWhere, timePage, type Page } from "../http/pagination.ts";
+import { scopesAllowedFor, type Actor, type Role, type Scope } from "./roles.ts";
+
+const TOKEN_PREFIX = "mr_";
+/** Re-writing lastUsedAt on every request would put a write on the alias-resolve hot path. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export type ApiTokenView = {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: Scope[];
+  userId: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+};
+
+type TokenRow = {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  userId: string;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  createdAt: Date;
+};
+
+export function toTokenView(t: TokenRow): ApiTokenView {
+  return {
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    scopes: t.scopes as Scope[],
+    userId: t.userId,
+    expiresAt: t.expiresAt?.toISOString() ?? null,
+    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    revokedAt: t.revokedAt?.toISOString() ?? null,
+    createdAt: t.createdAt.toISOString(),
+  };
+}
+
+export function hashToken(token: string): string {
+  return sha256Hex(token);
+}
+
+export type CreateApiTokenOptions = {
+  actor: Actor;
+  name: string;
+  scopes: Scope[];
+  expiresAt?: Date;
+  /** Admins may create tokens for other users. */
+  userEmail?: string;
+};
+
+export async function createApiToken(db: Db, { actor, name, scopes, expiresAt, userEmail }: CreateApiTokenOptions) {
+  if (expiresAt && expiresAt.getTime() <= Date.now())
+    throw unprocessable("invalid_expiry", "expiresAt must be in the future", [{ path: "expiresAt", message: "must be in the future" }]);
+  const forOther = userEmail !== undefined && userEmail.toLowerCase() !== actor.email.toLowerCase();
+  if ((forOther || actor.type === "bootstrap") && actor.role !== "admin")
+    throw forbidden("admin_required", "only admins may create tokens for other users");
+  const email = (userEmail ?? actor.email).toLowerCase();
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { email } });
+    if (!user) throw notFound("user_not_found", `no user with email '${email}'`);
+    if (user.disabledAt) throw unprocessable("user_disabled", `user '${email}' is disabled`);
+    const allowed = scopesAllowedFor(user.role as Role);
+    const excess = scopes.filter((s) => !allowed.includes(s));
+    if (excess.length)
+      throw forbidden("scope_exceeds_role", `a ${user.role} cannot hold the scope(s) ${excess.join(", ")}`);
+    // A non-admin actor cannot mint scopes they do not hold themselves with this credential.
+    if (actor.role !== "admin" && scopes.some((s) => !actor.scopes.includes(s)))
+      throw forbidden("scope_exceeds_token", "a token cannot create a token with more scopes than it has");
+    const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
+    const row = await tx.apiToken.create({
+      data: {
+        userId: user.id,
+        name,
+        prefix: token.slice(0, TOKEN_PREFIX.length + 8),
+        hash: hashToken(token),
+        scopes: [...new Set(scopes)],
+        expiresAt: expiresAt ?? null,
+      },
+    });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "token.created",
+      subject: { type: "api_token", id: row.id },
+      payload: { name, scopes: row.scopes, userId: user.id, expiresAt: row.expiresAt?.toISOString() ?? null },
+    });
+    return { token, view: toTokenView(row) };
+  });
+}
+
+export async function listApiTokens(db: Tx, { actor, limit, cursor }: { actor: Actor; limit: number; cursor?: string }): Promise<Page<ApiTokenView>> {
+  const rows = await db.apiToken.findMany({
+    where: { ...(actor.role === "admin" ? {} : { userId: actor.id }), ...timeCursorWhere(cursor) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+  });
+  return timePage(rows, limit, toTokenView);
+}
+
+export async function revokeApiToken(db: Db, { actor, id }: { actor: Actor; id: string }) {
+  return db.$transaction(async (tx) => {
+    const token = await tx.apiToken.findUnique({ where: { id } });
+    // Someone else's token answers 404, not 403: its existence is not theirs to learn.
+    if (!token || (token.userId !== actor.id && actor.role !== "admin"))
+      throw notFound("token_not_found", `no token with id '${id}'`);
+    if (token.revokedAt) return toTokenView(token);
+    const row = await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+    await recordAuditEvent(tx, { actor, action: "token.revoked", subject: { type: "api_token", id }, payload: { name: token.name } });
+    return toTokenView(row);
+  });
+}
+
+/** Resolve `Authorization: Bearer …` to an actor, or throw 401 with a reason that does not help guessing. */
+export async function authenticateBearer(db: Tx, header: string | null, bootstrapToken?: string): Promise<Actor> {
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  if (!match) throw unauthorized("missing_token", "send an API token as 'Authorization: Bearer <token>'");
+  const presented = match[1]!;
+  if (bootstrapToken && constantTimeEqual(presented, bootstrapToken)) {
+    return { type: "bootstrap", id: "bootstrap", email: "bootstrap@localhost", role: "admin", scopes: ["read", "write", "review", "admin"] };
+  }
+  const row = await db.apiToken.findUnique({ where: { hash: hashToken(presented) }, include: { user: true } });
+  if (!row) throw unauthorized("invalid_token", "the API token is not valid");
+  if (row.revokedAt) throw unauthorized("token_revoked", "the API token has been revoked");
+  const now = Date.now();
+  if (row.expiresAt && row.expiresAt.getTime() <= now) throw unauthorized("token_expired", "the API token has expired");
+  if (row.user.disabledAt) throw unauthorized("user_disabled", "the token's user is disabled");
+  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    // Best effort: a failed bookkeeping write must not fail the request.
+    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } }).catch(() => undefined);
+  }
+  const role = row.user.role as Role;
+  const allowed = scopesAllowedFor(role);
+  return {
+    type: "user",
+    id: row.user.id,
+    email: row.user.email,
+    role,
+    scopes: (row.scopes as Scope[]).filter((s) => allowed.includes(s)),
+    tokenId: row.id,
+  };
+}
+
+function constantTimeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a), bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+

@@ -1,0 +1,125 @@
+// One typed configuration object, parsed from the environment with zod. Every env var the registry
+// reads is declared here (and documented in README.md's configuration table).
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const bytes = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOSTNAME: z.string().default("0.0.0.0"),
+  PUBLIC_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default("./data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_REGION: z.string().default("us-east-1"),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: bool.default(true),
+  /** Upper bound for one version upload (all files together), in bytes. */
+  MAX_UPLOAD_BYTES: bytes.default(20 * 1024 ** 3),
+  /** Upper bound for the manifest part, in bytes. */
+  MAX_MANIFEST_BYTES: bytes.default(1024 * 1024),
+  /** Upper bound on the number of files in one envelope. */
+  MAX_FILES_PER_VERSION: z.coerce.number().int().positive().default(1000),
+  REGISTRY_BOOTSTRAP_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Email/password of the first admin, created on first start if no user exists. */
+  REGISTRY_ADMIN_EMAIL: z.string().email().default("admin@localhost"),
+  REGISTRY_ADMIN_PASSWORD: z.string().min(12).optional(),
+  AUTH_SECRET: z.string().min(32).optional(),
+  /** PEM private key (ECDSA P-256 or Ed25519) used to sign manifests; generated under DATA_DIR if absent. */
+  SIGNING_KEY: z.string().optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export type Config = {
+  port: number;
+  hostname: string;
+  publicUrl?: string;
+  dataDir: string;
+  database: { kind: "postgres"; url: string; poolSize: number } | { kind: "pglite"; dir: string };
+  storage:
+    | {
+        kind: "s3";
+        endpoint?: string;
+        bucket: string;
+        region: string;
+        accessKeyId?: string;
+        secretAccessKey?: string;
+        forcePathStyle: boolean;
+      }
+    | { kind: "filesystem"; dir: string };
+  limits: { maxUploadBytes: number; maxManifestBytes: number; maxFilesPerVersion: number };
+  bootstrapToken?: string;
+  admin: { email: string; password?: string };
+  authSecret?: string;
+  signingKey?: string;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+};
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n  ${issues.join("\n  ")}`);
+  }
+}
+
+export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Treat empty strings as unset: `FOO=` in a .env file means "no value".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const e = result.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  if (e.S3_ENDPOINT && !e.S3_BUCKET) throw new ConfigError(["S3_BUCKET: required when S3_ENDPOINT is set"]);
+  return {
+    port: e.PORT,
+    hostname: e.HOSTNAME,
+    publicUrl: e.PUBLIC_URL,
+    dataDir,
+    database: e.DATABASE_URL
+      ? { kind: "postgres", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: "pglite", dir: path.join(dataDir, "db") },
+    storage: e.S3_BUCKET
+      ? {
+          kind: "s3",
+          endpoint: e.S3_ENDPOINT,
+          bucket: e.S3_BUCKET,
+          region: e.S3_REGION,
+          accessKeyId: e.S3_ACCESS_KEY_ID,
+          secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+          forcePathStyle: e.S3_FORCE_PATH_STYLE,
+        }
+      : { kind: "filesystem", dir: path.join(dataDir, "objects") },
+    limits: {
+      maxUploadBytes: e.MAX_UPLOAD_BYTES,
+      maxManifestBytes: e.MAX_MANIFEST_BYTES,
+      maxFilesPerVersion: e.MAX_FILES_PER_VERSION,
+    },
+    bootstrapToken: e.REGISTRY_BOOTSTRAP_TOKEN,
+    admin: { email: e.REGISTRY_ADMIN_EMAIL, password: e.REGISTRY_ADMIN_PASSWORD },
+    authSecret: e.AUTH_SECRET,
+    signingKey: e.SIGNING_KEY,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process-wide configuration, parsed once from process.env. */
+export function getConfig(): Config {
+  cached ??= parseConfig();
+  return cached;
+}

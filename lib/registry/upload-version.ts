@@ -1,0 +1,249 @@
+// Registering a version from an uploaded envelope. The whole upload is one unit: bytes are streamed
+// into content-addressed storage first (write-once, digests verified on the fly), and only then one
+// database transaction creates the version, its file references and the audit event. Any failure
+// before that commit leaves no version and no reference; bytes already stored are unreferenced
+// blobs that the garbage collector may remove after its grace period (lib/registry/collect-garbage.ts).
+import type { Readable } from "node:stream";
+import { recordAuditEvent } from "../audit/record-event.ts";
+import type { Actor } from "../auth/roles.ts";
+import type { Config } from "../config/index.ts";
+import type { Db } from "../db/types.ts";
+import { Prisma } from "../db/types.ts";
+import { AppError, badRequest, conflict, unprocessable, type FieldError } from "../http/errors.ts";
+import { readMultipart } from "../http/multipart.ts";
+import { canonicalJson } from "../integrity/canonical-json.ts";
+import { sha256Hex } from "../integrity/digest.ts";
+import { buildStatement, signStatement, type Signer } from "../integrity/signing.ts";
+import type { ObjectStore } from "../storage/index.ts";
+import { declaredFileProblems, declaredFiles, manifestSchema, mediaTypeFor, type FileRole, type Manifest } from "./envelope.ts";
+import { findModelId } from "./models.ts";
+import { parseVersion } from "./rules.ts";
+import { getVersion, type VersionView } from "./versions.ts";
+
+export type UploadVersionOptions = {
+  actor: Actor;
+  model: string;
+  contentType: string | null;
+  contentLength: number | null;
+  body: ReadableStream<Uint8Array> | Readable | null;
+  idempotencyKey?: string;
+};
+
+export type UploadDeps = { prisma: Db; store: ObjectStore; config: Pick<Config, "limits">; signer: Signer };
+
+export type UploadResult = { status: 200 | 201; version: VersionView; replayed: boolean };
+
+type StoredFile = { path: string; role: FileRole; digest: string; size: number; mediaType: string };
+
+export async function uploadVersion(deps: UploadDeps, opts: UploadVersionOptions): Promise<UploadResult> {
+  const { prisma, store, config } = deps;
+  const { maxUploadBytes, maxManifestBytes, maxFilesPerVersion } = config.limits;
+  if (opts.contentLength !== null && opts.contentLength > maxUploadBytes)
+    throw new AppError("payload_too_large", "upload_too_large", `the upload is ${opts.contentLength} bytes; the limit is ${maxUploadBytes}`);
+  const modelId = await findModelId(prisma, opts.model);
+
+  let manifest: Manifest | undefined;
+  let requestHash: string | undefined;
+  let declared = new Map<string, FileRole>();
+  const stored = new Map<string, StoredFile>();
+  let budget = maxUploadBytes;
+
+  const parts = readMultipart(opts.body, opts.contentType, { maxFieldBytes: maxManifestBytes, maxParts: maxFilesPerVersion + 1 });
+  for await (const part of parts) {
+    if (!manifest) {
+      if (part.name !== "manifest")
+        throw badRequest("manifest_first", "the first part of the envelope must be 'manifest' (manifest.json)");
+      const text = part.kind === "field" ? part.value : await readSmall(part.stream, maxManifestBytes);
+      manifest = parseManifest(text, opts.model);
+      requestHash = sha256Hex(`${opts.model}\n${canonicalJson(manifest)}`);
+      if (opts.idempotencyKey) {
+        const replay = await findIdempotentReplay(prisma, opts.actor, opts.idempotencyKey, requestHash);
+        if (replay) return replay;
+      }
+      await assertVersionIsNew(prisma, modelId, opts.model, manifest.version);
+      declared = declaredFiles(manifest);
+      continue;
+    }
+    if (part.kind === "field")
+      throw unprocessable("unexpected_field", `'${part.name}' must be sent as a file part`, [{ path: part.name, message: "expected a file" }]);
+    const role = declared.get(part.name);
+    if (!role) {
+      part.stream.resume();
+      throw unprocessable("undeclared_file", `'${part.name}' is not declared in the manifest; every uploaded file must be declared (training data never is)`, [
+        { path: `files.${part.name}`, message: "not declared in the manifest" },
+      ]);
+    }
+    if (stored.has(part.name)) {
+      part.stream.resume();
+      throw unprocessable("duplicate_file", `'${part.name}' was sent twice`, [{ path: `files.${part.name}`, message: "sent twice" }]);
+    }
+    const expected = manifest.files?.[part.name];
+    const blob = await putFile(store, part.stream, part.name, expected?.sha256, budget, maxUploadBytes);
+    if (expected?.size !== undefined && expected.size !== blob.size)
+      throw unprocessable("size_mismatch", `'${part.name}' is ${blob.size} bytes; the manifest says ${expected.size}`, [
+        { path: `files.${part.name}.size`, message: `expected ${expected.size}, received ${blob.size}` },
+      ]);
+    budget -= blob.size;
+    stored.set(part.name, { path: part.name, role, digest: blob.digest, size: blob.size, mediaType: mediaTypeFor(part.name, expected?.mediaType) });
+  }
+
+  if (!manifest || !requestHash) throw badRequest("manifest_missing", "the envelope has no 'manifest' part");
+  const missing = [...declared.keys()].filter((p) => !stored.has(p));
+  if (missing.length)
+    throw unprocessable(
+      "missing_file",
+      `the manifest declares file(s) that were not uploaded: ${missing.join(", ")}`,
+      missing.map((p) => ({ path: `files.${p}`, message: "declared but not uploaded" })),
+    );
+
+  return commitVersion(deps, { ...opts, modelId, manifest, requestHash, files: [...stored.values()] });
+}
+
+function parseManifest(text: string, model: string): Manifest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw unprocessable("malformed_manifest", `manifest.json is not valid JSON: ${(error as Error).message}`);
+  }
+  const result = manifestSchema.safeParse(raw);
+  if (!result.success) {
+    const errors: FieldError[] = result.error.issues.map((i) => ({ path: ["manifest", ...i.path.map(String)].join("."), message: i.message }));
+    throw unprocessable("invalid_manifest", `manifest.json is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`, errors);
+  }
+  const manifest = result.data;
+  const problems = declaredFileProblems(manifest);
+  if (manifest.name !== model) problems.push({ path: "name", message: `is '${manifest.name}' but the upload is for model '${model}'` });
+  if (problems.length) {
+    const errors = problems.map((p) => ({ path: `manifest.${p.path}`, message: p.message }));
+    throw unprocessable("invalid_manifest", `manifest.json is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`, errors);
+  }
+  return manifest;
+}
+
+async function assertVersionIsNew(prisma: Db, modelId: string, model: string, version: string) {
+  const existing = await prisma.modelVersion.findUnique({ where: { modelId_version: { modelId, version } }, select: { id: true } });
+  if (existing) throw conflict("version_exists", `${model}@${version} already exists; versions are immutable, publish a new version`);
+}
+
+async function putFile(store: ObjectStore, stream: Readable, path: string, expectedSha256: string | undefined, budget: number, limit: number) {
+  try {
+    return await store.putBlob(stream, { expectedSha256, maxBytes: budget });
+  } catch (error) {
+    stream.resume();
+    const name = (error as Error).name;
+    if (name === "DigestMismatchError")
+      throw unprocessable("digest_mismatch", `'${path}' does not match the sha256 declared in the manifest: ${(error as Error).message}`, [
+        { path: `files.${path}.sha256`, message: "does not match the uploaded bytes" },
+      ]);
+    if (name === "BlobTooLargeError") throw new AppError("payload_too_large", "upload_too_large", `the upload exceeds the limit of ${limit} bytes`);
+    throw error;
+  }
+}
+
+async function readSmall(stream: Readable, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > max) {
+      stream.destroy();
+      throw new AppError("payload_too_large", "manifest_too_large", `manifest.json exceeds ${max} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** The canonical manifest: what was sent, with every file's digest, size and media type filled in. */
+export function canonicalManifest(manifest: Manifest, files: StoredFile[]): Record<string, unknown> {
+  const entries = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
+  return JSON.parse(
+    canonicalJson({
+      ...manifest,
+      files: Object.fromEntries(entries.map((f) => [f.path, { sha256: f.digest, size: f.size, mediaType: f.mediaType }])),
+    }),
+  ) as Record<string, unknown>;
+}
+
+async function commitVersion(
+  deps: UploadDeps,
+  input: UploadVersionOptions & { modelId: string; manifest: Manifest; requestHash: string; files: StoredFile[] },
+): Promise<UploadResult> {
+  const { prisma, signer } = deps;
+  const { actor, model, manifest, files } = input;
+  const canonical = canonicalManifest(manifest, files);
+  const manifestDigest = sha256Hex(canonicalJson(canonical));
+  const parsed = parseVersion(manifest.version);
+  const signature = signStatement(
+    signer,
+    buildStatement({ model, version: parsed.version, manifestDigest, resources: files.map((f) => ({ name: f.path, digest: f.digest })) }),
+  );
+  try {
+    await prisma.$transaction(async (tx) => {
+      await tx.blob.createMany({
+        data: files.map((f) => ({ digest: f.digest, size: BigInt(f.size), mediaType: f.mediaType })),
+        skipDuplicates: true,
+      });
+      const version = await tx.modelVersion.create({
+        data: {
+          modelId: input.modelId,
+          version: parsed.version,
+          major: parsed.major,
+          minor: parsed.minor,
+          patch: parsed.patch,
+          prerelease: parsed.prerelease,
+          manifest: canonical as object,
+          manifestDigest,
+          signature: signature as object,
+          description: manifest.description ?? "",
+          createdById: actor.type === "user" ? actor.id : null,
+        },
+      });
+      await tx.versionFile.createMany({
+        data: files.map((f) => ({ versionId: version.id, path: f.path, blobDigest: f.digest, size: BigInt(f.size), mediaType: f.mediaType, role: f.role })),
+      });
+      await recordAuditEvent(tx, {
+        actor,
+        action: "version.registered",
+        subject: { type: "model_version", id: `${model}@${parsed.version}` },
+        payload: { manifestDigest, files: Object.fromEntries(files.map((f) => [f.path, f.digest])) },
+      });
+      if (input.idempotencyKey) {
+        await tx.idempotencyRecord.create({
+          data: {
+            actorId: actorKey(actor),
+            key: input.idempotencyKey,
+            requestHash: input.requestHash,
+            status: 201,
+            body: { model, version: parsed.version },
+          },
+        });
+      }
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      // A concurrent retry with the same Idempotency-Key won the race: answer as it did.
+      if (input.idempotencyKey) {
+        const replay = await findIdempotentReplay(prisma, actor, input.idempotencyKey, input.requestHash);
+        if (replay) return replay;
+      }
+      throw conflict("version_exists", `${model}@${parsed.version} already exists; versions are immutable, publish a new version`);
+    }
+    throw error;
+  }
+  return { status: 201, version: await getVersion(prisma, model, parsed.version), replayed: false };
+}
+
+function actorKey(actor: Actor): string {
+  return `${actor.type}:${actor.id}`;
+}
+
+async function findIdempotentReplay(prisma: Db, actor: Actor, key: string, requestHash: string): Promise<UploadResult | undefined> {
+  const record = await prisma.idempotencyRecord.findUnique({ where: { actorId_key: { actorId: actorKey(actor), key } } });
+  if (!record) return undefined;
+  if (record.requestHash !== requestHash)
+    throw unprocessable("idempotency_key_reused", "this Idempotency-Key was used for a different upload; use a new key");
+  const { model, version } = record.body as { model: string; version: string };
+  return { status: record.status as 200 | 201, version: await getVersion(prisma, model, version), replayed: true };
+}

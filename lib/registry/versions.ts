@@ -1,0 +1,156 @@
+// Reading versions: views, listing, lookup. Creating them is upload-version.ts.
+import { z } from "zod";
+import type { Tx } from "../db/types.ts";
+import { Prisma } from "../db/types.ts";
+import { notFound } from "../http/errors.ts";
+import { timeCursorWhere, timePage, type Page } from "../http/pagination.ts";
+import { findModelId } from "./models.ts";
+
+export const versionFileSchema = z
+  .object({
+    path: z.string(),
+    sha256: z.string(),
+    size: z.number().int(),
+    mediaType: z.string(),
+    role: z.enum(["artifact", "testVectors", "evaluation", "adversarial", "card", "other"]),
+  })
+  .meta({ id: "VersionFile" });
+
+export const versionSummarySchema = z
+  .object({
+    model: z.string(),
+    version: z.string(),
+    manifestDigest: z.string().describe("sha256 of the canonical manifest: the version's identity"),
+    status: z.enum(["registered", "checking", "checked", "failed"]),
+    stage: z.enum(["none", "dev", "staging", "prod", "archived"]),
+    artifactFormat: z.string(),
+    createdAt: z.string(),
+    createdBy: z.string().nullable(),
+    aliases: z.array(z.string()),
+  })
+  .meta({ id: "VersionSummary" });
+
+export const versionViewSchema = versionSummarySchema
+  .extend({
+    description: z.string(),
+    tags: z.array(z.string()),
+    files: z.array(versionFileSchema),
+    manifest: z.record(z.string(), z.unknown()).describe("the canonical manifest, digests filled in"),
+    signature: z.unknown().nullable().describe("DSSE envelope (in-toto Statement v1) over the manifest"),
+    checks: z.object({ summary: z.string() }),
+  })
+  .meta({ id: "Version" });
+
+export type VersionSummary = z.infer<typeof versionSummarySchema>;
+export type VersionView = z.infer<typeof versionViewSchema>;
+
+export const versionInclude = {
+  model: { select: { name: true } },
+  createdBy: { select: { email: true } },
+  aliases: { select: { name: true } },
+  files: { orderBy: { path: "asc" } },
+} satisfies Prisma.ModelVersionInclude;
+
+type VersionRow = Prisma.ModelVersionGetPayload<{ include: typeof versionInclude }>;
+
+function toSummary(v: Omit<VersionRow, "files">): VersionSummary {
+  const manifest = v.manifest as { artifact?: { format?: string } };
+  return {
+    model: v.model.name,
+    version: v.version,
+    manifestDigest: v.manifestDigest,
+    status: v.status,
+    stage: v.stage,
+    artifactFormat: manifest.artifact?.format ?? "other",
+    createdAt: v.createdAt.toISOString(),
+    createdBy: v.createdBy?.email ?? null,
+    aliases: v.aliases.map((a) => a.name).sort(),
+  };
+}
+
+export function toVersionView(v: VersionRow): VersionView {
+  return {
+    ...toSummary(v),
+    description: v.description,
+    tags: v.tags,
+    files: v.files.map((f) => ({
+      path: f.path,
+      sha256: f.blobDigest,
+      size: Number(f.size),
+      mediaType: f.mediaType,
+      role: f.role as VersionView["files"][number]["role"],
+    })),
+    manifest: v.manifest as Record<string, unknown>,
+    signature: v.signature ?? null,
+    checks: { summary: "not run (the checks engine arrives with issue #3)" },
+  };
+}
+
+export async function getVersion(db: Tx, model: string, version: string): Promise<VersionView> {
+  const modelId = await findModelId(db, model);
+  const row = await db.modelVersion.findUnique({ where: { modelId_version: { modelId, version } }, include: versionInclude });
+  if (!row) throw notFound("version_not_found", `model '${model}' has no version '${version}'`);
+  return toVersionView(row);
+}
+
+export async function listVersions(db: Tx, { model, limit, cursor }: { model: string; limit: number; cursor?: string }): Promise<Page<VersionSummary>> {
+  const modelId = await findModelId(db, model);
+  const { files: _files, ...include } = versionInclude;
+  const rows = await db.modelVersion.findMany({
+    where: { modelId, ...timeCursorWhere(cursor) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    include,
+  });
+  return timePage(rows, limit, toSummary);
+}
+
+/** The serving hot path: one indexed lookup on (modelId, name) joined to the version. */
+export async function resolveAlias(db: Tx, model: string, alias: string) {
+  const row = await db.alias.findFirst({
+    where: { name: alias, model: { name: model } },
+    select: { name: true, updatedAt: true, version: { select: { version: true, manifestDigest: true, stage: true } } },
+  });
+  if (!row) {
+    await findModelId(db, model); // 404 for the model first, so the message names the right thing
+    throw notFound("alias_not_found", `model '${model}' has no alias '${alias}'`);
+  }
+  return {
+    model,
+    alias: row.name,
+    version: row.version.version,
+    manifestDigest: row.version.manifestDigest,
+    stage: row.version.stage,
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export const aliasViewSchema = z
+  .object({
+    model: z.string(),
+    alias: z.string(),
+    version: z.string(),
+    manifestDigest: z.string(),
+    stage: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "AliasResolution" });
+
+/** Which blob a version's file is, for downloads. */
+export async function findVersionFile(db: Tx, model: string, version: string, path: string) {
+  const file = await db.versionFile.findFirst({
+    where: { path, version: { version, model: { name: model } } },
+    select: { blobDigest: true, size: true, mediaType: true, path: true },
+  });
+  if (!file) {
+    await getVersionExists(db, model, version);
+    throw notFound("file_not_found", `version ${model}@${version} has no file '${path}'`);
+  }
+  return { digest: file.blobDigest, size: Number(file.size), mediaType: file.mediaType, path: file.path };
+}
+
+async function getVersionExists(db: Tx, model: string, version: string) {
+  const modelId = await findModelId(db, model);
+  const v = await db.modelVersion.findUnique({ where: { modelId_version: { modelId, version } }, select: { id: true } });
+  if (!v) throw notFound("version_not_found", `model '${model}' has no version '${version}'`);
+}

@@ -1,0 +1,19 @@
+// What /api/v1/health reports: each dependency answered or not, and whether storage enforces
+// immutability itself (S3 Object Lock).
+import { createRequire } from "node:module";
+import type { Services } from "./services.ts";
+
+const appVersion: string = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
+
+export async function checkHealth({ prisma, store, config }: Services) {
+  const [db, storage] = await Promise.all([
+    prisma
+      .$queryRawUnsafe("SELECT 1")
+      .then(() => ({ ok: true, kind: config.database.kind }))
+      .catch((error: Error) => ({ ok: false, kind: config.database.kind, detail: error.message })),
+    store.health().catch((error: Error) => ({ ok: false, driver: store.kind, objectLock: "unknown" as const, detail: error.message })),
+  ]);
+  // Check jobs (issue #3) will run through a Postgres-backed queue; until then there is none to report.
+  const queue = { ok: true, kind: "none", detail: "no check queue yet" };
+  return { status: db.ok && storage.ok ? ("ok" as const) : ("degraded" as const), version: appVersion, db, storage, queue };
+}

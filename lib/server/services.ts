@@ -1,0 +1,39 @@
+// The process-wide services (database, object store, signer), created once per process on first
+// use: migrations are applied, storage made ready and the first admin created before any request
+// is served. Route handlers and the CLI reach the product only through these.
+import { getConfig, type Config } from "../config/index.ts";
+import { createPrismaClient } from "../db/client.ts";
+import { applyMigrations } from "../db/migrate.ts";
+import type { Db } from "../db/types.ts";
+import { loadSigner, type Signer } from "../integrity/signing.ts";
+import { createObjectStore, type ObjectStore } from "../storage/index.ts";
+import { ensureFirstAdmin } from "./first-start.ts";
+
+export type Services = { config: Config; prisma: Db; store: ObjectStore; signer: Signer };
+
+// Kept on globalThis so `next dev` module reloads do not open a second PGlite on the same directory.
+const holder = globalThis as unknown as { __registryServices?: Promise<Services> };
+
+export function getServices(): Promise<Services> {
+  holder.__registryServices ??= createServices(getConfig()).catch((error) => {
+    holder.__registryServices = undefined;
+    throw error;
+  });
+  return holder.__registryServices;
+}
+
+export async function createServices(config: Config, { announce = true }: { announce?: boolean } = {}): Promise<Services> {
+  const prisma = createPrismaClient(config.database);
+  await applyMigrations(prisma, config.database);
+  const store = createObjectStore(config.storage);
+  await store.ensureReady();
+  const signer = loadSigner(config);
+  const services = { config, prisma, store, signer };
+  await ensureFirstAdmin(services, { announce });
+  return services;
+}
+
+export async function closeServices(services: Services): Promise<void> {
+  await services.store.close?.();
+  await services.prisma.$disconnect();
+}
