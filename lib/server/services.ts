@@ -23,8 +23,8 @@ export function getServices(): Promise<Services> {
 }
 
 export async function createServices(config: Config, { announce = true }: { announce?: boolean } = {}): Promise<Services> {
+  await applyMigrations(config.database);
   const prisma = createPrismaClient(config.database);
-  await applyMigrations(prisma, config.database);
   const store = createObjectStore(config.storage);
   await store.ensureReady();
   const signer = loadSigner(config);
