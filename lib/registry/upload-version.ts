@@ -2,7 +2,7 @@
 // into content-addressed storage first (write-once, digests verified on the fly), and only then one
 // database transaction creates the version, its file references and the audit event. Any failure
 // before that commit leaves no version and no reference; bytes already stored are unreferenced
-// blobs that the garbage collector may remove after its grace period (lib/registry/collect-garbage.ts).
+// blobs that the garbage collector removes after its grace period (lib/registry/collect-garbage.ts).
 import type { Readable } from "node:stream";
 import { recordAuditEvent } from "../audit/record-event.ts";
 import type { Actor } from "../auth/roles.ts";
@@ -16,6 +16,7 @@ import { sha256Hex } from "../integrity/digest.ts";
 import { buildStatement, signStatement, type Signer } from "../integrity/signing.ts";
 import type { ObjectStore } from "../storage/index.ts";
 import { declaredFileProblems, declaredFiles, manifestSchema, mediaTypeFor, type FileRole, type Manifest } from "./envelope.ts";
+import { assertBlobsStillStored } from "./collect-garbage.ts";
 import { findModelId } from "./models.ts";
 import { parseVersion } from "./rules.ts";
 import { getVersion, type VersionView } from "./versions.ts";
@@ -185,6 +186,9 @@ async function commitVersion(
         data: files.map((f) => ({ digest: f.digest, size: BigInt(f.size), mediaType: f.mediaType })),
         skipDuplicates: true,
       });
+      const vanished = await assertBlobsStillStored(tx, deps.store, files.map((f) => f.digest));
+      if (vanished.length)
+        throw new AppError("unavailable", "blob_vanished", "stored bytes were removed by garbage collection while the upload committed; retry the upload");
       const version = await tx.modelVersion.create({
         data: {
           modelId: input.modelId,

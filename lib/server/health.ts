@@ -13,6 +13,9 @@ export async function checkHealth({ prisma, store, config }: Services) {
       .catch((error: Error) => ({ ok: false, kind: config.database.kind, detail: error.message })),
     store.health().catch((error: Error) => ({ ok: false, driver: store.kind, objectLock: "unknown" as const, detail: error.message })),
   ]);
+  // Health is public: say what is down, not where things live (paths, bucket names, free space).
+  delete (storage as { detail?: string }).detail;
+  if (!db.ok) (db as { detail?: string }).detail = "the database does not answer";
   // Check jobs (issue #3) will run through a Postgres-backed queue; until then there is none to report.
   const queue = { ok: true, kind: "none", detail: "no check queue yet" };
   return { status: db.ok && storage.ok ? ("ok" as const) : ("degraded" as const), version: appVersion, db, storage, queue };
