@@ -13,20 +13,20 @@
 const identChar = /[A-Za-z0-9_$\u0080-\uffff]/;
 const dollarTag = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
 
-/** The statements of `script` in order, trimmed, without trailing semicolons; comment-only parts are dropped. */
+/**
+ * The statements of `script` in order, without leading comments, surrounding whitespace or the
+ * terminating semicolon; parts that hold only comments are dropped.
+ */
 export function splitSqlStatements(script: string): string[] {
   const statements: string[] = [];
-  let start = 0;
-  // Whether the current statement has anything besides whitespace and comments.
-  let hasCode = false;
+  // Where the current statement's first token (not whitespace, not a comment) is; -1 before it.
+  let start = -1;
   let i = 0;
   const n = script.length;
 
   const finish = (end: number) => {
-    const text = script.slice(start, end).trim();
-    if (hasCode && text) statements.push(text);
-    start = end + 1;
-    hasCode = false;
+    if (start !== -1) statements.push(script.slice(start, end).trim());
+    start = -1;
   };
 
   while (i < n) {
@@ -41,9 +41,15 @@ export function splitSqlStatements(script: string): string[] {
       let depth = 1;
       i += 2;
       while (i < n && depth > 0) {
-        if (script[i] === "/" && script[i + 1] === "*") (depth++, (i += 2));
-        else if (script[i] === "*" && script[i + 1] === "/") (depth--, (i += 2));
-        else i++;
+        if (script[i] === "/" && script[i + 1] === "*") {
+          depth++;
+          i += 2;
+        } else if (script[i] === "*" && script[i + 1] === "/") {
+          depth--;
+          i += 2;
+        } else {
+          i++;
+        }
       }
       continue;
     }
@@ -52,7 +58,7 @@ export function splitSqlStatements(script: string): string[] {
       i++;
       continue;
     }
-    if (!/\s/.test(c)) hasCode = true;
+    if (start === -1 && !/\s/.test(c)) start = i;
     if (c === "'") {
       const prev = script[i - 1];
       const escapeString = (prev === "E" || prev === "e") && !identChar.test(script[i - 2] ?? "");

@@ -2,6 +2,7 @@
 // parsing of params/query/body, and the mapping of every error to problem+json.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { actorFromSessionRequest } from "../auth/session.ts";
 import { authenticateBearer } from "../auth/tokens.ts";
 import { hasScope, type Actor } from "../auth/roles.ts";
 import { Prisma } from "../db/types.ts";
@@ -25,7 +26,8 @@ export type HandlerContext<P, Q, B> = {
   services: Services;
 };
 
-type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
+// Next passes no params (undefined) to routes without dynamic segments.
+type RouteContext = { params?: Promise<Record<string, string | string[] | undefined>> };
 
 export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
   def: EndpointDef<P, Q, B>,
@@ -39,7 +41,7 @@ export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
     try {
       const services = await getServices();
       const actor = def.auth === "public" ? await optionalActor(services, request) : await requireActor(services, request, def.auth);
-      const params = parse("params", def.params, flattenParams(route ? await route.params : {}));
+      const params = parse("params", def.params, flattenParams((await route?.params) ?? {}));
       const query = parse("query", def.query, Object.fromEntries(new URL(request.url).searchParams));
       const body = def.body ? parse("body", def.body, await readJson(request)) : undefined;
       const response = await handler({
@@ -67,15 +69,27 @@ export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
 }
 
 async function requireActor(services: Services, request: Request, scope: string): Promise<Actor> {
-  const actor = await authenticateBearer(services.prisma, request.headers.get("authorization"), services.config.bootstrapToken);
+  const actor =
+    (await sessionActor(services, request)) ??
+    (await authenticateBearer(services.prisma, request.headers.get("authorization"), services.config.bootstrapToken));
   if (!hasScope(actor, scope as Actor["scopes"][number]))
     throw forbidden("insufficient_scope", `this requires the '${scope}' scope, which this credential does not have`);
   return actor;
 }
 
 async function optionalActor(services: Services, request: Request): Promise<Actor | undefined> {
-  if (!request.headers.get("authorization")) return undefined;
+  if (!request.headers.get("authorization")) return sessionActor(services, request);
   return authenticateBearer(services.prisma, request.headers.get("authorization"), services.config.bootstrapToken);
+}
+
+/**
+ * A browser signed in to the UI calls the API with its session cookie instead of a token (file
+ * downloads, client components). A request with an Authorization header is always judged by that
+ * header alone, so a bad token is never rescued by a cookie.
+ */
+async function sessionActor(services: Services, request: Request): Promise<Actor | undefined> {
+  if (request.headers.get("authorization")) return undefined;
+  return actorFromSessionRequest(services, request);
 }
 
 /** Catch-all segments ([...path]) arrive as arrays; the contract names them as one '/'-joined string. */
