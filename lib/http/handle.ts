@@ -6,6 +6,7 @@ import { actorFromSessionRequest } from "../auth/session.ts";
 import { authenticateBearer } from "../auth/tokens.ts";
 import { hasScope, type Actor } from "../auth/roles.ts";
 import { Prisma } from "../db/types.ts";
+import { InvalidDigestError, RangeNotSatisfiableError } from "../storage/index.ts";
 import { log as rootLog, type Logger } from "../observability/logger.ts";
 import { getServices, type Services } from "../server/services.ts";
 import type { EndpointDef } from "./endpoint.ts";
@@ -133,6 +134,8 @@ async function readJson(request: Request): Promise<unknown> {
 
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  if (error instanceof RangeNotSatisfiableError) return new AppError("range_not_satisfiable", "range_not_satisfiable", error.message);
+  if (error instanceof InvalidDigestError) return badRequest("invalid_digest", error.message);
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
     if (error.code === "P2002") return new AppError("conflict", "conflict", "the resource already exists");
     if (error.code === "P2025") return new AppError("not_found", "not_found", "the resource does not exist");

@@ -83,8 +83,42 @@ export async function* readMultipart(
   } finally {
     if (!finished) {
       source.unpipe(parser);
-      source.destroy();
       current?.destroy();
+      discardRest(source);
     }
   }
+}
+
+/** For a request refused before its body was touched (e.g. 404 model): see discardRest. */
+export function discardUnreadBody(body: ReadableStream<Uint8Array> | Readable | null): void {
+  if (!body) return;
+  if (body instanceof Readable) {
+    if (body.readableFlowing === null) discardRest(body);
+    return;
+  }
+  if (!body.locked) discardRest(Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>));
+}
+
+/** How much of an abandoned body is read and thrown away so the client can read our answer. */
+const DISCARD_MAX_BYTES = 64 * 1024 * 1024;
+const DISCARD_MAX_MS = 10_000;
+
+/**
+ * When a request is refused before its body is read, closing the socket with unread bytes makes the
+ * kernel send a TCP reset, and the client often loses the problem+json answer (it sees ECONNRESET
+ * instead of "409 version exists"). Like nginx's lingering close, keep reading and discarding for a
+ * bounded time and amount; past that, give up on the connection.
+ */
+function discardRest(source: Readable) {
+  if (source.destroyed || source.readableEnded) return;
+  let discarded = 0;
+  const timer = setTimeout(() => source.destroy(), DISCARD_MAX_MS);
+  timer.unref();
+  source.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DISCARD_MAX_BYTES) source.destroy();
+  });
+  source.once("close", () => clearTimeout(timer));
+  source.once("end", () => clearTimeout(timer));
+  source.resume();
 }

@@ -10,11 +10,11 @@ import type { Config } from "../config/index.ts";
 import type { Db } from "../db/types.ts";
 import { Prisma } from "../db/types.ts";
 import { AppError, badRequest, conflict, unprocessable, type FieldError } from "../http/errors.ts";
-import { readMultipart } from "../http/multipart.ts";
+import { discardUnreadBody, readMultipart } from "../http/multipart.ts";
 import { canonicalJson } from "../integrity/canonical-json.ts";
 import { sha256Hex } from "../integrity/digest.ts";
 import { buildStatement, signStatement, type Signer } from "../integrity/signing.ts";
-import type { ObjectStore } from "../storage/index.ts";
+import { BlobTooLargeError, DigestMismatchError, type ObjectStore } from "../storage/index.ts";
 import { declaredFileProblems, declaredFiles, manifestSchema, mediaTypeFor, type FileRole, type Manifest } from "./envelope.ts";
 import { assertBlobsStillStored } from "./collect-garbage.ts";
 import { findModelId } from "./models.ts";
@@ -37,6 +37,15 @@ export type UploadResult = { status: 200 | 201; version: VersionView; replayed: 
 type StoredFile = { path: string; role: FileRole; digest: string; size: number; mediaType: string };
 
 export async function uploadVersion(deps: UploadDeps, opts: UploadVersionOptions): Promise<UploadResult> {
+  try {
+    return await receiveEnvelope(deps, opts);
+  } catch (error) {
+    discardUnreadBody(opts.body);
+    throw error;
+  }
+}
+
+async function receiveEnvelope(deps: UploadDeps, opts: UploadVersionOptions): Promise<UploadResult> {
   const { prisma, store, config } = deps;
   const { maxUploadBytes, maxManifestBytes, maxFilesPerVersion } = config.limits;
   if (opts.contentLength !== null && opts.contentLength > maxUploadBytes)
@@ -132,12 +141,11 @@ async function putFile(store: ObjectStore, stream: Readable, path: string, expec
     return await store.putBlob(stream, { expectedSha256, maxBytes: budget });
   } catch (error) {
     stream.resume();
-    const name = (error as Error).name;
-    if (name === "DigestMismatchError")
-      throw unprocessable("digest_mismatch", `'${path}' does not match the sha256 declared in the manifest: ${(error as Error).message}`, [
+    if (error instanceof DigestMismatchError)
+      throw unprocessable("digest_mismatch", `'${path}' does not match the sha256 declared in the manifest: ${error.message}`, [
         { path: `files.${path}.sha256`, message: "does not match the uploaded bytes" },
       ]);
-    if (name === "BlobTooLargeError") throw new AppError("payload_too_large", "upload_too_large", `the upload exceeds the limit of ${limit} bytes`);
+    if (error instanceof BlobTooLargeError) throw new AppError("payload_too_large", "upload_too_large", `the upload exceeds the limit of ${limit} bytes`);
     throw error;
   }
 }
