@@ -1,6 +1,8 @@
 import type { NextConfig } from "next";
 
 const config: NextConfig = {
+  // Lets several builds live side by side (e.g. a benchmark and a test run); default ".next".
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // Native / WASM / large server-only packages are loaded by Node at run time, not bundled.
   serverExternalPackages: [
     "onnxruntime-node",

@@ -21,7 +21,7 @@ try {
   throw error;
 }
 
-if (!existsSync(path.join(root, ".next", "BUILD_ID")) || process.argv.includes("--rebuild")) {
+if (!existsSync(path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID")) || process.argv.includes("--rebuild")) {
   console.log("No production build yet: running `next build` (once)…");
   const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit", env: process.env });
   if (build.status !== 0) process.exit(build.status ?? 1);

@@ -28,7 +28,7 @@ export async function freePort(): Promise<number> {
 
 /** Starts the app; `env` adds to (and overrides) a minimal environment with a fresh DATA_DIR. */
 export async function startApp(env: Record<string, string> = {}): Promise<AppServer> {
-  if (!existsSync(path.join(repoRoot, ".next", "BUILD_ID")))
+  if (!existsSync(path.join(repoRoot, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID")))
     throw new Error("no production build: run `npx next build` first (npm test does this)");
   const port = await freePort();
   const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), "registry-app-"));
@@ -41,6 +41,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppSer
     REGISTRY_ADMIN_PASSWORD: "admin-password-for-tests",
     AUTH_SECRET: "test-auth-secret-0123456789abcdef0123456789",
     LOG_LEVEL: "warn",
+    ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
     ...env,
     PORT: String(port),
   };
