@@ -132,24 +132,6 @@ CREATE TABLE "IdempotencyRecord" (
     CONSTRAINT "IdempotencyRecord_pkey" PRIMARY KEY ("actorId","key")
 );
 
--- CreateTable
-CREATE TABLE "UploadSession" (
-    "id" UUID NOT NULL,
-    "actorId" TEXT NOT NULL,
-    "stagingKey" TEXT NOT NULL,
-    "s3UploadId" TEXT,
-    "expectedSha256" TEXT,
-    "expectedSize" BIGINT,
-    "partSize" INTEGER NOT NULL,
-    "status" TEXT NOT NULL DEFAULT 'open',
-    "blobDigest" TEXT,
-    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "completedAt" TIMESTAMPTZ(3),
-    "expiresAt" TIMESTAMPTZ(3) NOT NULL,
-
-    CONSTRAINT "UploadSession_pkey" PRIMARY KEY ("id")
-);
-
 -- CreateIndex
 CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
 
