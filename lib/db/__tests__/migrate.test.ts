@@ -24,7 +24,6 @@ const expectedTables = [
   "IdempotencyRecord",
   "Model",
   "ModelVersion",
-  "UploadSession",
   "User",
   "VersionFile",
   "_prisma_migrations",
