@@ -2,6 +2,7 @@
 // Route files under app/api/v1 bind these to handlers; lib/api/openapi.ts documents them.
 import { z } from "zod";
 import { auditEventSchema, auditQuery } from "../audit/list-events.ts";
+import { emailSchema } from "../auth/email.ts";
 import { roleSchema, scopeSchema } from "../auth/roles.ts";
 import { defineEndpoint } from "../http/endpoint.ts";
 import { pageSchema, paginationQuery } from "../http/pagination.ts";
@@ -229,7 +230,7 @@ export const endpoints = {
     summary: "Create a user (admin)",
     auth: "admin",
     body: z
-      .strictObject({ email: z.string().email().max(320), name: z.string().min(1).max(200), role: roleSchema, password: z.string().min(12).max(200).optional() })
+      .strictObject({ email: emailSchema, name: z.string().min(1).max(200), role: roleSchema, password: z.string().min(12).max(200).optional() })
       .meta({ id: "CreateUser" }),
     responses: { 201: { description: "Created", schema: userViewSchema }, ...common, 409: problem("Email taken"), 422: problem("Invalid body") },
   }),
@@ -255,7 +256,7 @@ export const endpoints = {
         name: z.string().min(1).max(100),
         scopes: z.array(scopeSchema).min(1),
         expiresAt: z.iso.datetime({ offset: true }).optional(),
-        userEmail: z.string().email().optional().describe("admin only: create the token for another user"),
+        userEmail: emailSchema.optional().describe("admin only: create the token for another user"),
       })
       .meta({ id: "CreateToken" }),
     responses: {

@@ -2,6 +2,7 @@
 // reads is declared here (and documented in README.md's configuration table).
 import path from "node:path";
 import { z } from "zod";
+import { emailSchema } from "../auth/email.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -33,7 +34,7 @@ const envSchema = z.object({
   MAX_FILES_PER_VERSION: z.coerce.number().int().positive().default(1000),
   REGISTRY_BOOTSTRAP_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   /** Email/password of the first admin, created on first start if no user exists. */
-  REGISTRY_ADMIN_EMAIL: z.string().email().default("admin@localhost"),
+  REGISTRY_ADMIN_EMAIL: emailSchema.default("admin@localhost"),
   REGISTRY_ADMIN_PASSWORD: z.string().min(12).optional(),
   AUTH_SECRET: z.string().min(32).optional(),
   /** PEM private key (ECDSA P-256 or Ed25519) used to sign manifests; generated under DATA_DIR if absent. */
