@@ -49,7 +49,10 @@ export async function acquirePGlite(dir: string): Promise<PGliteLease> {
       owned.leases--;
       if (owned.leases > 0 || registry.open.get(key) !== owned) return;
       registry.open.delete(key);
-      const closing = db.close().finally(() => registry.closing.delete(key));
+      const closing = db
+        .close()
+        .then(() => releaseProcessLock(key))
+        .finally(() => registry.closing.delete(key));
       registry.closing.set(key, closing);
       await closing;
     },
@@ -68,9 +71,58 @@ async function openPGlite(dir: string): Promise<PGlite> {
   // A previous instance on this directory may still be flushing its files: wait for it.
   await registry.closing.get(dir);
   await fs.mkdir(dir, { recursive: true });
+  await takeProcessLock(dir);
   // Imported lazily so that the Postgres mode never loads PGlite's WebAssembly.
   const { PGlite } = await import("@electric-sql/pglite");
-  const db = new PGlite(dir);
-  await db.waitReady;
-  return db;
+  try {
+    const db = new PGlite(dir);
+    await db.waitReady;
+    return db;
+  } catch (error) {
+    await releaseProcessLock(dir);
+    throw error;
+  }
+}
+
+/** Thrown when another live process has the embedded database open. */
+export class EmbeddedDatabaseBusyError extends Error {
+  override name = "EmbeddedDatabaseBusyError";
+}
+
+// PGlite takes no lock of its own (its postmaster.pid holds a fake pid), so a second process on the
+// same directory would silently corrupt it. A pid file beside the directory keeps other processes
+// out; one left by a crashed process (its pid no longer alive) is taken over.
+const lockPath = (dir: string) => `${dir}.lock`;
+
+async function takeProcessLock(dir: string): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await fs.writeFile(lockPath(dir), String(process.pid), { flag: "wx" });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const holder = Number((await fs.readFile(lockPath(dir), "utf8").catch(() => "")).trim());
+    if (holder === process.pid) return;
+    if (holder > 0 && isAlive(holder))
+      throw new EmbeddedDatabaseBusyError(
+        `the embedded database ${dir} is in use by process ${holder}; only one process may open it (stop that process, or use DATABASE_URL for a shared Postgres)`,
+      );
+    await fs.rm(lockPath(dir), { force: true }); // stale: its process is gone
+  }
+  throw new EmbeddedDatabaseBusyError(`could not lock the embedded database ${dir}`);
+}
+
+async function releaseProcessLock(dir: string): Promise<void> {
+  const holder = Number((await fs.readFile(lockPath(dir), "utf8").catch(() => "")).trim());
+  if (holder === process.pid) await fs.rm(lockPath(dir), { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

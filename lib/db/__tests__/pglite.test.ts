@@ -85,3 +85,32 @@ it("rolls a failing migration back entirely on PGlite too", async () => {
     await broken.drop();
   }
 });
+
+describe("embedded PGlite across processes", () => {
+  it("refuses a second process on the same directory, and takes over a lock left by a dead one", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "pglite-lock-"));
+    const dbDir = path.join(dir, "db");
+    const client = createPrismaClient({ kind: "pglite", dir: dbDir });
+    try {
+      await client.$queryRawUnsafe("SELECT 1");
+      expect((await fs.readFile(`${dbDir}.lock`, "utf8")).trim()).toBe(String(process.pid));
+      const script = `import { createPrismaClient } from "./lib/db/client.ts";
+        const c = createPrismaClient({ kind: "pglite", dir: ${JSON.stringify(dbDir)} });
+        try { await c.$queryRawUnsafe("SELECT 1"); console.log("opened"); } catch (e) { console.log(String(e?.message ?? e)); }`;
+      const other = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", cwd: path.resolve(import.meta.dirname, "../../..") });
+      expect(other.stdout).toContain(`in use by process ${process.pid}`);
+      expect(other.stdout).not.toContain("opened");
+    } finally {
+      await client.$disconnect();
+    }
+    await expect(fs.access(`${dbDir}.lock`)).rejects.toThrow();
+
+    // A crashed process leaves its pid behind; a pid that is not alive does not keep the database locked.
+    await fs.writeFile(`${dbDir}.lock`, "999999999");
+    const again = createPrismaClient({ kind: "pglite", dir: dbDir });
+    await again.$queryRawUnsafe("SELECT 1");
+    await again.$disconnect();
+    await fs.rm(dir, { recursive: true, force: true });
+  }, 120_000);
+});
