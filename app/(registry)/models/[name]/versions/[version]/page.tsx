@@ -1,0 +1,166 @@
+import type { Metadata } from "next";
+import { modelHref } from "@/components/links";
+import { Alert } from "@/components/ui/alert";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CodeBlock } from "@/components/ui/code-block";
+import { EmptyState } from "@/components/ui/empty-state";
+import { formatBytes } from "@/components/ui/format";
+import { FileIcon } from "@/components/ui/icons";
+import { PageHeader } from "@/components/ui/page-header";
+import { Time } from "@/components/ui/time";
+import { AliasBadge, StageBadge, StatusBadge, TagList } from "@/components/versions/badges";
+import { FilesTable } from "@/components/versions/files-table";
+import { splitFrontMatter } from "@/components/versions/front-matter";
+import { IdentityList, SignatureBadge } from "@/components/versions/identity";
+import { FrontMatterTable, ModelCardBody } from "@/components/versions/model-card";
+import { Provenance } from "@/components/versions/provenance";
+import { readCardText, CARD_DISPLAY_LIMIT } from "@/components/versions/read-card";
+import { checkSignature } from "@/components/versions/signature";
+import { requirePageActor } from "@/lib/auth/next-auth";
+import { log } from "@/lib/observability/logger";
+import { getVersion } from "@/lib/registry/versions";
+import { getServices } from "@/lib/server/services";
+import { orNotFound, routeSegment } from "../../../../../_lib/page-helpers";
+
+type Params = Promise<{ name: string; version: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const p = await params;
+  return { title: `${routeSegment(p.name)}@${routeSegment(p.version)}` };
+}
+
+export default async function VersionPage({ params }: { params: Params }) {
+  const p = await params;
+  const name = routeSegment(p.name);
+  const versionName = routeSegment(p.version);
+  await requirePageActor(`/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(versionName)}`);
+  const { prisma, store, signer } = await getServices();
+  const version = await orNotFound(getVersion(prisma, name, versionName));
+  const signature = checkSignature(version.signature, version.manifestDigest, signer);
+  const cardFile = version.files.find((f) => f.role === "card");
+  // A missing or corrupt card blob must not take the whole page down: show it as unreadable.
+  const card = cardFile
+    ? await readCardText(store, cardFile).catch((error: unknown) => {
+        log.warn("model card unreadable", { model: name, version: versionName, path: cardFile.path, error });
+        return null;
+      })
+    : undefined;
+  const split = card ? splitFrontMatter(card.text) : undefined;
+
+  return (
+    <>
+      <PageHeader
+        crumbs={[{ label: "Models", href: "/" }, { label: version.model, href: modelHref(version.model) }, { label: version.version }]}
+        title={
+          <span className="font-mono">
+            <span className="text-slate-400">{version.model}@</span>
+            {version.version}
+          </span>
+        }
+        description={version.description || undefined}
+        meta={
+          <>
+            <StageBadge stage={version.stage} />
+            <StatusBadge status={version.status} />
+            <SignatureBadge status={signature} />
+            {version.aliases.map((a) => (
+              <AliasBadge key={a} name={a} />
+            ))}
+            <span>
+              Format <span className="font-mono text-slate-700">{version.artifactFormat}</span>
+            </span>
+            <span>
+              Uploaded <Time iso={version.createdAt} /> by <span className="font-medium text-slate-700">{version.createdBy ?? "bootstrap token"}</span>
+            </span>
+            {version.tags.length ? <TagList tags={version.tags} max={8} /> : null}
+          </>
+        }
+      />
+
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+        <div className="min-w-0 space-y-6">
+          <Card aria-labelledby="identity-heading">
+            <CardHeader id="identity-heading" title="Identity" description="What this version is, byte for byte. Approvals and decisions are bound to the manifest digest." />
+            <IdentityList manifestDigest={version.manifestDigest} signature={signature} />
+          </Card>
+
+          <Card aria-labelledby="files-heading">
+            <CardHeader id="files-heading" title="Files" description="Stored once by content digest; downloads are verified against it as they stream." />
+            <FilesTable model={version.model} version={version.version} files={version.files} />
+          </Card>
+
+          <Card aria-labelledby="card-heading">
+            <CardHeader
+              id="card-heading"
+              title="Model card"
+              description={cardFile ? <span className="font-mono text-xs">{cardFile.path}</span> : "Intended use, limitations, fairness notes and owner."}
+            />
+            {!cardFile ? (
+              <EmptyState icon={<FileIcon className="size-5" />} title="No model card">
+                Declare one in manifest.json (<code className="font-mono text-xs">&quot;card&quot;: &quot;MODEL_CARD.md&quot;</code>) in the next version. Promotion to prod requires a
+                complete card: intended use, limitations, fairness notes and owner.
+              </EmptyState>
+            ) : card === null ? (
+              <CardBody>
+                <Alert tone="danger" title="The model card could not be read">
+                  Its bytes are missing or do not match their digest in storage. Check the storage backend; the download of {cardFile.path} will fail the same way.
+                </Alert>
+              </CardBody>
+            ) : (
+              <>
+                {split?.frontMatter?.length ? (
+                  <div className="border-b border-slate-200">
+                    <FrontMatterTable entries={split.frontMatter} />
+                  </div>
+                ) : null}
+                <CardBody className="py-5">
+                  {card?.truncated ? (
+                    <Alert tone="warning" className="mb-4" title={`Showing the first ${formatBytes(CARD_DISPLAY_LIMIT)} of ${formatBytes(card.size)}`}>
+                      Download the file for the full card.
+                    </Alert>
+                  ) : null}
+                  {split?.body.trim() ? (
+                    <ModelCardBody markdown={split.body} model={version.model} version={version.version} files={version.files.map((f) => f.path)} />
+                  ) : (
+                    <p className="text-sm text-slate-500">The card has no text besides its metadata.</p>
+                  )}
+                </CardBody>
+              </>
+            )}
+          </Card>
+
+          <Card aria-labelledby="manifest-heading">
+            <CardHeader id="manifest-heading" title="Canonical manifest" description="Exactly what was hashed to give the manifest digest, with every file digest filled in." />
+            <CardBody>
+              <CodeBlock code={JSON.stringify(version.manifest, null, 2)} label="canonical manifest" maxHeight />
+              {version.signature ? (
+                <details className="group mt-4">
+                  <summary className="cursor-pointer rounded text-sm font-medium text-slate-700 hover:text-slate-900">Signature envelope (DSSE)</summary>
+                  <CodeBlock className="mt-3" code={JSON.stringify(version.signature, null, 2)} label="signature envelope" maxHeight />
+                </details>
+              ) : null}
+            </CardBody>
+          </Card>
+        </div>
+
+        <aside className="space-y-6" aria-label="Checks and provenance">
+          <Card aria-labelledby="checks-heading">
+            <CardHeader id="checks-heading" title="Checks" />
+            <CardBody>
+              <Alert tone="info" title="Checks arrive with the checks engine">
+                Validation, fairness, adversarial and security checks will run on the server against this exact manifest digest, and their
+                results will appear here.
+              </Alert>
+            </CardBody>
+          </Card>
+          <Card aria-labelledby="provenance-heading">
+            <CardHeader id="provenance-heading" title="Provenance" description="As declared in the manifest." />
+            <CardBody>
+              <Provenance manifest={version.manifest} />
+            </CardBody>
+          </Card>
+        </aside>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { LoginForm } from "@/components/auth/login-form";
+import { CubeIcon } from "@/components/ui/icons";
+import { getPageActor, safeCallbackPath } from "@/lib/auth/next-auth";
+
+export const metadata: Metadata = { title: "Sign in" };
+export const dynamic = "force-dynamic";
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const callbackUrl = safeCallbackPath(params.callbackUrl);
+  if (await getPageActor()) redirect(callbackUrl);
+  // next-auth sends failed non-JS sign-ins back here with ?error=…
+  const initialError = params.error ? (params.error === "CredentialsSignin" ? "Incorrect email or password." : "Sign-in failed. Try again.") : undefined;
+  return (
+    <main id="main" className="flex min-h-screen flex-col items-center justify-center bg-gradient-to-b from-slate-50 to-slate-100 px-4 py-12">
+      <div className="w-full max-w-sm">
+        <div className="mb-8 flex flex-col items-center text-center">
+          <span className="flex size-11 items-center justify-center rounded-xl bg-indigo-600 text-white shadow-sm">
+            <CubeIcon className="size-6" />
+          </span>
+          <h1 className="mt-4 text-xl font-semibold tracking-tight text-slate-900">Sign in to Model Registry</h1>
+          <p className="mt-1 text-sm text-slate-500">Review, promote and audit model versions.</p>
+        </div>
+        <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200 sm:p-8">
+          <LoginForm callbackUrl={callbackUrl} initialError={initialError} />
+        </div>
+        <p className="mt-6 text-center text-xs leading-relaxed text-slate-500">
+          First start? The admin password was printed in the server log and saved in{" "}
+          <code className="rounded bg-slate-200/70 px-1 py-0.5 font-mono text-[11px] text-slate-700">DATA_DIR/initial-admin-password</code>.
+          CI and scripts use API tokens instead of a password.
+        </p>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,141 @@
+import { Badge } from "../ui/badge";
+import { cn } from "../ui/cn";
+import { CopyButton } from "../ui/copy-button";
+import type { OperationEntry } from "./openapi-types";
+import { renderSchema, SchemaBlock, schemaConstraints } from "./schema-view";
+
+const methodColors: Record<string, string> = {
+  GET: "bg-emerald-100 text-emerald-800 ring-emerald-600/20",
+  POST: "bg-sky-100 text-sky-800 ring-sky-600/20",
+  PATCH: "bg-amber-100 text-amber-900 ring-amber-600/25",
+  PUT: "bg-amber-100 text-amber-900 ring-amber-600/25",
+  DELETE: "bg-red-100 text-red-800 ring-red-600/20",
+};
+
+export function MethodBadge({ method, className }: { method: string; className?: string }) {
+  return (
+    <span className={cn("inline-flex w-16 shrink-0 justify-center rounded-md px-1.5 py-0.5 font-mono text-[11px] font-bold ring-1 ring-inset", methodColors[method] ?? "bg-slate-100 text-slate-700 ring-slate-500/20", className)}>
+      {method}
+    </span>
+  );
+}
+
+function statusTone(status: string) {
+  if (status.startsWith("2")) return "green" as const;
+  if (status.startsWith("3")) return "blue" as const;
+  if (status.startsWith("4")) return "amber" as const;
+  return "red" as const;
+}
+
+function SubHeading({ children }: { children: React.ReactNode }) {
+  return <h4 className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">{children}</h4>;
+}
+
+export function OperationCard({ entry }: { entry: OperationEntry }) {
+  const { op, method, path, anchor } = entry;
+  const scope = op["x-required-scope"];
+  const params = op.parameters ?? [];
+  const body = op.requestBody;
+  const responses = Object.entries(op.responses ?? {});
+  return (
+    <article id={anchor} aria-labelledby={`${anchor}-title`} className="scroll-mt-20 rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+      <header className="border-b border-slate-200 px-5 py-4">
+        <div className="flex flex-wrap items-center gap-3">
+          <MethodBadge method={method} />
+          <code className="font-mono text-sm font-semibold break-all text-slate-900">{path}</code>
+          <CopyButton value={path} label={`Copy path ${path}`} />
+          <span className="ml-auto">
+            {scope ? (
+              <Badge tone="indigo" title="The token (or session) must hold this scope">
+                scope: {scope}
+              </Badge>
+            ) : (
+              <Badge tone="neutral">no auth</Badge>
+            )}
+          </span>
+        </div>
+        <h3 id={`${anchor}-title`} className="mt-2 text-sm font-medium text-slate-800">
+          {op.summary}
+        </h3>
+        {op.description ? <p className="mt-1 text-sm text-slate-500">{op.description}</p> : null}
+      </header>
+      <div className="space-y-5 px-5 py-4">
+        {params.length ? (
+          <section>
+            <SubHeading>Parameters</SubHeading>
+            <div className="overflow-x-auto">
+              <table className="min-w-full text-left text-sm">
+                <caption className="sr-only">Parameters of {method} {path}</caption>
+                <thead className="text-xs text-slate-500">
+                  <tr>
+                    <th scope="col" className="py-1.5 pr-4 font-medium">Name</th>
+                    <th scope="col" className="py-1.5 pr-4 font-medium">In</th>
+                    <th scope="col" className="py-1.5 pr-4 font-medium">Type</th>
+                    <th scope="col" className="py-1.5 font-medium">Description</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {params.map((p) => (
+                    <tr key={`${p.in}-${p.name}`} className="align-top">
+                      <th scope="row" className="py-2 pr-4 font-mono text-xs font-medium whitespace-nowrap text-slate-900">
+                        {p.name}
+                        {p.required ? <span className="ml-1 text-red-600" title="required">*</span> : null}
+                      </th>
+                      <td className="py-2 pr-4 text-xs text-slate-500">{p.in}</td>
+                      <td className="py-2 pr-4 font-mono text-xs whitespace-nowrap text-slate-700">{renderSchema(p.schema)}</td>
+                      <td className="py-2 text-xs text-slate-600">
+                        {[p.description ?? p.schema?.description, p.schema ? schemaConstraints(p.schema) : ""].filter(Boolean).join(" · ") || <span className="text-slate-400">—</span>}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        ) : null}
+        {body?.content ? (
+          <section>
+            <SubHeading>Request body{body.required ? "" : " (optional)"}</SubHeading>
+            {body.description ? <p className="mb-2 text-sm text-slate-600">{body.description}</p> : null}
+            {Object.entries(body.content).map(([type, media]) => (
+              <div key={type} className="space-y-1.5">
+                <p className="font-mono text-xs text-slate-500">{type}</p>
+                <SchemaBlock schema={media.schema} label={`${type} request body of ${method} ${path}`} />
+              </div>
+            ))}
+          </section>
+        ) : null}
+        <section>
+          <SubHeading>Responses</SubHeading>
+          <ul className="space-y-3">
+            {responses.map(([status, response]) => (
+              <li key={status}>
+                <div className="flex flex-wrap items-center gap-2">
+                  <Badge tone={statusTone(status)} className="font-mono">
+                    {status}
+                  </Badge>
+                  <span className="text-sm text-slate-700">{response.description}</span>
+                  {Object.keys(response.content ?? {}).map((type) => (
+                    <span key={type} className="font-mono text-xs text-slate-400">
+                      {type}
+                    </span>
+                  ))}
+                </div>
+                {Object.entries(response.content ?? {})
+                  .filter(([type, media]) => media.schema && !(type.includes("problem") && media.schema.$ref))
+                  .map(([type, media]) => (
+                    <SchemaBlock key={type} schema={media.schema} label={`${status} response of ${method} ${path}`} />
+                  ))
+                  .map((node, i) => (
+                    <div key={i} className="mt-1.5">
+                      {node}
+                    </div>
+                  ))}
+              </li>
+            ))}
+          </ul>
+        </section>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,34 @@
+// Starts the registry the way a newcomer would (no DATABASE_URL, no S3, no AUTH_SECRET: PGlite,
+// filesystem storage and a generated session secret under a fresh DATA_DIR), seeds it over the
+// REST API, and hands the URL to the tests. Returns the teardown.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startApp, TEST_BOOTSTRAP_TOKEN } from "../lib/testing/app-server.ts";
+import { ADMIN, seed } from "./seed.ts";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const STATE_FILE = path.join(here, "..", ".tmp", "e2e-state.json");
+
+export default async function globalSetup() {
+  const app = await startApp({
+    REGISTRY_ADMIN_PASSWORD: ADMIN.password,
+    // Empty means unset: exercise the zero-config path (secret generated under DATA_DIR/keys).
+    AUTH_SECRET: "",
+    LOG_LEVEL: "warn",
+  });
+  try {
+    const state = await seed(app.url, TEST_BOOTSTRAP_TOKEN);
+    mkdirSync(path.dirname(STATE_FILE), { recursive: true });
+    writeFileSync(STATE_FILE, JSON.stringify({ ...state, dataDir: app.dataDir }, null, 2));
+    process.env.E2E_BASE_URL = app.url;
+  } catch (error) {
+    await app.stop();
+    throw new Error(`seeding failed: ${(error as Error).message}\n--- app output ---\n${app.output()}`);
+  }
+  return async () => {
+    await app.stop();
+    writeFileSync(path.join(path.dirname(STATE_FILE), "e2e-app.log"), app.output());
+    rmSync(app.dataDir, { recursive: true, force: true });
+  };
+}
