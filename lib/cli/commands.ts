@@ -1,0 +1,237 @@
+// The commands of `model-registry`: usage, help text, options, and the code that turns parsed
+// arguments into a call of a service module (push.ts, verify.ts, tokens.ts) and its output.
+// Results go to stdout, notes to stderr; the returned number is the exit code.
+import type { ParseArgsConfig } from "node:util";
+import { scopes as allScopes, type Scope } from "../auth/roles.ts";
+import { parseDuration } from "./duration.ts";
+import { CommandFailure, UsageError } from "./errors.ts";
+import { formatBytes, formatTable } from "./format.ts";
+import type { RegistryClient } from "./http-client.ts";
+import { pushEnvelope } from "./push.ts";
+import { createToken, listTokens, revokeToken, type CreatedToken } from "./tokens.ts";
+import { verifyVersion } from "./verify.ts";
+
+export type Options = NonNullable<ParseArgsConfig["options"]>;
+export type Values = Record<string, string | boolean | undefined>;
+export type Io = { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; env: NodeJS.ProcessEnv };
+export type Context = { positionals: string[]; values: Values; io: Io; client: () => RegistryClient };
+export type Command = { usage: string; summary: string; help: string; options: Options; run(ctx: Context): Promise<number> };
+
+export const commands: Record<string, Command> = {
+  push: {
+    usage: "push <dir> --model <name> [--idempotency-key <key>] [--create-model] [--json]",
+    summary: "upload an envelope directory (manifest.json + files) as a new version",
+    help: `Reads <dir>/manifest.json, validates it, hashes every declared file (the digests go into the
+manifest, so the server verifies the bytes it receives) and uploads everything in one streamed
+multipart request. A retried push of the same envelope replays the first result (Idempotency-Key);
+a different envelope under an existing version fails with 409.
+
+Options:
+  --model <name>           model to push to (must equal manifest.name)
+  --idempotency-key <key>  default: derived from the model and the manifest with file digests
+  --create-model           create the model first if it does not exist
+  --json                   print the server's JSON answer instead of a summary`,
+    options: {
+      model: { type: "string" },
+      "idempotency-key": { type: "string" },
+      "create-model": { type: "boolean" },
+      json: { type: "boolean" },
+    },
+    run: runPush,
+  },
+  verify: {
+    usage: "verify <model>@<version> [--out <dir>] [--public-key <pem file>] [--json]",
+    summary: "download a version and check every digest and its signature",
+    help: `Downloads every file of the version (streamed, hashed on the way), compares each sha256 and
+size with the version's file list and its manifest, recomputes the manifest digest, and verifies
+the DSSE signature and the signed statement's file digests. Exit 1 on any mismatch.
+
+Options:
+  --out <dir>              keep the verified files there (plus manifest.json and signature.json);
+                           nothing is kept unless everything verifies
+  --public-key <pem file>  verify with this pinned public key instead of GET /api/v1/signing-key
+  --json                   print the full report as JSON`,
+    options: { out: { type: "string" }, "public-key": { type: "string" }, json: { type: "boolean" } },
+    run: runVerify,
+  },
+  "token create": {
+    usage: "token create --name <name> --scopes read,write[,review,admin] [--expires-in 30d] [--user-email <email>] [--direct] [--json]",
+    summary: "create an API token (printed once, alone on stdout)",
+    help: `Creates an API token and prints it alone on stdout, so TOKEN=$(model-registry token create …)
+captures it; its id, prefix and scopes go to stderr. A token never exceeds its user's role.
+
+Options:
+  --name <name>            a label to recognise the token by
+  --scopes <list>          comma-separated subset of: ${allScopes.join(", ")}
+  --expires-in <duration>  e.g. 30d, 12h, 2w, 1y (default: never expires)
+  --user-email <email>     admins: create the token for this user (required with --direct)
+  --direct                 no API token needed: use the registry's own configuration from the
+                           environment (DATABASE_URL, DATA_DIR, …) to write the token directly.
+                           For bootstrapping. With the embedded database (no DATABASE_URL) only
+                           while the server is stopped: PGlite is single-process.
+  --json                   print the whole token record (including the token) as JSON`,
+    options: {
+      name: { type: "string" },
+      scopes: { type: "string" },
+      "expires-in": { type: "string" },
+      "user-email": { type: "string" },
+      direct: { type: "boolean" },
+      json: { type: "boolean" },
+    },
+    run: runTokenCreate,
+  },
+  "token list": {
+    usage: "token list [--json]",
+    summary: "list your API tokens (admins: all tokens)",
+    help: "Lists tokens: id, name, prefix, scopes, expiry, last use and status. The tokens themselves are never shown again.",
+    options: { json: { type: "boolean" } },
+    run: runTokenList,
+  },
+  "token revoke": {
+    usage: "token revoke <id> [--json]",
+    summary: "revoke an API token by id",
+    help: "Revokes the token with that id (see `token list`). Revoking twice is not an error.",
+    options: { json: { type: "boolean" } },
+    run: runTokenRevoke,
+  },
+};
+
+async function runPush({ positionals, values, io, client }: Context): Promise<number> {
+  const [dir, ...extra] = positionals;
+  if (!dir) throw new UsageError("push needs the envelope directory", "push");
+  if (extra.length) throw new UsageError(`unexpected argument(s): ${extra.join(" ")}`, "push");
+  const model = values.model as string | undefined;
+  if (!model) throw new UsageError("--model <name> is required", "push");
+  const result = await pushEnvelope({
+    client: client(),
+    dir,
+    model,
+    idempotencyKey: values["idempotency-key"] as string | undefined,
+    createModel: Boolean(values["create-model"]),
+    log: io.stderr,
+  });
+  // The server's answer must be about the bytes we hashed; anything else is not our upload.
+  const served = new Map(result.version.files.map((f) => [f.path, f]));
+  const differing = result.envelope.files.filter((f) => served.get(f.path)?.sha256 !== f.sha256 || served.get(f.path)?.size !== f.size);
+  if (differing.length)
+    throw new CommandFailure(
+      `the registry answered with ${result.version.model}@${result.version.version}, whose files differ from the pushed ones`,
+      differing.map((f) => `${f.path}: pushed sha256 ${f.sha256}, registered ${served.get(f.path)?.sha256 ?? "(missing)"}`),
+    );
+  if (values.json) {
+    io.stdout.write(JSON.stringify(result.version, null, 2) + "\n");
+    return 0;
+  }
+  if (result.replayed) io.stderr.write("already registered by an earlier identical push: replayed its result\n");
+  io.stdout.write(
+    `version: ${result.version.model}@${result.version.version}${result.replayed ? " (replayed)" : ""}\n` +
+      `digest:  sha256:${result.version.manifestDigest}\n` +
+      `url:     ${result.url}\n` +
+      `page:    ${result.pageUrl}\n`,
+  );
+  return 0;
+}
+
+async function runVerify({ positionals, values, io, client }: Context): Promise<number> {
+  const [ref, ...extra] = positionals;
+  if (!ref) throw new UsageError("verify needs <model>@<version>", "verify");
+  if (extra.length) throw new UsageError(`unexpected argument(s): ${extra.join(" ")}`, "verify");
+  const at = ref.lastIndexOf("@");
+  if (at <= 0 || at === ref.length - 1) throw new UsageError(`'${ref}' is not <model>@<version>`, "verify");
+  const { report, keySource, written } = await verifyVersion({
+    client: client(),
+    model: ref.slice(0, at),
+    version: ref.slice(at + 1),
+    outDir: values.out as string | undefined,
+    publicKeyFile: values["public-key"] as string | undefined,
+    log: io.stderr,
+  });
+  if (values.json) {
+    io.stdout.write(JSON.stringify({ ...report, keySource }, null, 2) + "\n");
+    return report.ok ? 0 : 1;
+  }
+  const mark = (ok: boolean) => (ok ? "✓" : "✗");
+  const rows: string[][] = report.files.map((f) => [mark(f.ok), f.path, f.size === undefined ? "-" : formatBytes(f.size), f.sha256 ? `sha256:${f.sha256}` : "-"]);
+  rows.push([mark(report.manifestDigest.ok), "(manifest)", "", `sha256:${report.manifestDigest.actual || "?"}`]);
+  const keys = report.signature.keyIds.map((k) => k.slice(0, 16)).join(", ") || "none";
+  rows.push([mark(report.signature.ok), "(signature)", "", `DSSE, key ${keys} (${keySource === "pinned" ? "pinned with --public-key" : "from the server"})`]);
+  const lines = [formatTable(rows)];
+  const problems = [
+    ...report.files.flatMap((f) => f.problems.map((p) => `${f.path}: ${p}`)),
+    ...report.manifestDigest.problems.map((p) => `manifest: ${p}`),
+    ...report.signature.problems.map((p) => `signature: ${p}`),
+  ];
+  io.stdout.write(lines.join("\n") + "\n");
+  if (!report.ok) {
+    io.stderr.write(`verification FAILED for ${report.model}@${report.version}:\n${problems.map((p) => `  ${p}`).join("\n")}\n`);
+    return 1;
+  }
+  io.stdout.write(`verified ${report.model}@${report.version}${written ? `; files written to ${written}` : ""}\n`);
+  return 0;
+}
+
+async function runTokenCreate({ positionals, values, io, client }: Context): Promise<number> {
+  if (positionals.length) throw new UsageError(`unexpected argument(s): ${positionals.join(" ")}`, "token create");
+  const name = values.name as string | undefined;
+  if (!name) throw new UsageError("--name <name> is required", "token create");
+  const scopes = parseScopes(values.scopes as string | undefined);
+  const expiresIn = values["expires-in"] as string | undefined;
+  const expiresAt = expiresIn ? new Date(Date.now() + parseDuration(expiresIn)) : undefined;
+  const userEmail = values["user-email"] as string | undefined;
+  let created: CreatedToken;
+  if (values.direct) {
+    if (!userEmail) throw new UsageError("--direct needs --user-email: the user the token belongs to", "token create");
+    // Loaded only here: the database stack is heavy and every other command talks HTTP.
+    const { createTokenDirect } = await import("./tokens-direct.ts");
+    created = await createTokenDirect({ name, scopes, expiresAt, userEmail });
+  } else {
+    created = await createToken({ client: client(), name, scopes, expiresAt, userEmail });
+  }
+  if (values.json) {
+    io.stdout.write(JSON.stringify(created, null, 2) + "\n");
+    return 0;
+  }
+  io.stdout.write(`${created.token}\n`);
+  io.stderr.write(
+    `created token '${created.name}': id ${created.id}, prefix ${created.prefix}, scopes ${created.scopes.join(",")}, ` +
+      `expires ${created.expiresAt ?? "never"}. It is shown only this once.\n`,
+  );
+  return 0;
+}
+
+async function runTokenList({ positionals, values, io, client }: Context): Promise<number> {
+  if (positionals.length) throw new UsageError(`unexpected argument(s): ${positionals.join(" ")}`, "token list");
+  const tokens = await listTokens({ client: client() });
+  if (values.json) {
+    io.stdout.write(JSON.stringify(tokens, null, 2) + "\n");
+    return 0;
+  }
+  const now = Date.now();
+  const status = (t: (typeof tokens)[number]) =>
+    t.revokedAt ? "revoked" : t.expiresAt && Date.parse(t.expiresAt) <= now ? "expired" : "active";
+  const rows = [
+    ["ID", "NAME", "PREFIX", "SCOPES", "EXPIRES", "LAST USED", "STATUS"],
+    ...tokens.map((t) => [t.id, t.name, t.prefix, t.scopes.join(","), t.expiresAt ?? "never", t.lastUsedAt ?? "-", status(t)]),
+  ];
+  io.stdout.write(formatTable(rows) + "\n");
+  return 0;
+}
+
+async function runTokenRevoke({ positionals, values, io, client }: Context): Promise<number> {
+  const [id, ...extra] = positionals;
+  if (!id) throw new UsageError("token revoke needs the token id (see `token list`)", "token revoke");
+  if (extra.length) throw new UsageError(`unexpected argument(s): ${extra.join(" ")}`, "token revoke");
+  const token = await revokeToken({ client: client(), id });
+  if (values.json) io.stdout.write(JSON.stringify(token, null, 2) + "\n");
+  else io.stdout.write(`revoked token ${token.id} ('${token.name}', prefix ${token.prefix})\n`);
+  return 0;
+}
+
+function parseScopes(text: string | undefined): Scope[] {
+  if (!text) throw new UsageError(`--scopes is required: a comma-separated subset of ${allScopes.join(", ")}`, "token create");
+  const list = [...new Set(text.split(",").map((s) => s.trim()).filter(Boolean))];
+  const unknown = list.filter((s) => !(allScopes as readonly string[]).includes(s));
+  if (unknown.length || !list.length)
+    throw new UsageError(`unknown scope(s) ${unknown.join(", ") || "(none given)"}: use ${allScopes.join(", ")}`, "token create");
+  return list as Scope[];
+}
