@@ -68,7 +68,7 @@ Options:
   --direct                 no API token needed: use the registry's own configuration from the
                            environment (DATABASE_URL, DATA_DIR, …) to write the token directly.
                            For bootstrapping. With the embedded database (no DATABASE_URL) only
-                           while the server is stopped: PGlite is single-process.
+                           while the server is stopped: one process at a time may open it.
   --json                   print the whole token record (including the token) as JSON`,
     options: {
       name: { type: "string" },
@@ -94,7 +94,37 @@ Options:
     options: { json: { type: "boolean" } },
     run: runTokenRevoke,
   },
+  gc: {
+    usage: "gc [--grace 24h] [--dry-run] [--json]",
+    summary: "remove stored bytes that no version references (left by failed uploads)",
+    help: `Lists the object store and removes every blob that no version references and that is older
+than the grace period (younger ones may belong to an upload in flight). Bytes of a version are
+never touched. Runs with the registry's own configuration from the environment (DATABASE_URL, S3_*,
+DATA_DIR), like \`token create --direct\`; with the embedded database only while the server is stopped.
+
+Options:
+  --grace <duration>  keep unreferenced blobs younger than this (default 24h)
+  --dry-run           report what would be removed, remove nothing
+  --json              print the report as JSON`,
+    options: { grace: { type: "string" }, "dry-run": { type: "boolean" }, json: { type: "boolean" } },
+    run: runGc,
+  },
 };
+
+async function runGc({ positionals, values, io }: Context): Promise<number> {
+  if (positionals.length) throw new UsageError(`unexpected argument(s): ${positionals.join(" ")}`, "gc");
+  const graceMs = parseDuration((values.grace as string | undefined) ?? "24h");
+  const dryRun = Boolean(values["dry-run"]);
+  const { collectGarbageDirect } = await import("./direct.ts");
+  const report = await collectGarbageDirect({ graceMs, dryRun });
+  if (values.json) io.stdout.write(JSON.stringify({ ...report, dryRun }, null, 2) + "\n");
+  else
+    io.stdout.write(
+      `scanned ${report.scanned} blobs: ${report.orphans} unreferenced, ${report.keptYoung} kept (younger than the grace period), ` +
+        `${dryRun ? "0 removed (dry run)" : `${report.deleted} removed, ${formatBytes(report.bytesFreed)} freed`}\n`,
+    );
+  return 0;
+}
 
 async function runPush({ positionals, values, io, client }: Context): Promise<number> {
   const [dir, ...extra] = positionals;
@@ -182,7 +212,7 @@ async function runTokenCreate({ positionals, values, io, client }: Context): Pro
   if (values.direct) {
     if (!userEmail) throw new UsageError("--direct needs --user-email: the user the token belongs to", "token create");
     // Loaded only here: the database stack is heavy and every other command talks HTTP.
-    const { createTokenDirect } = await import("./tokens-direct.ts");
+    const { createTokenDirect } = await import("./direct.ts");
     created = await createTokenDirect({ name, scopes, expiresAt, userEmail });
   } else {
     created = await createToken({ client: client(), name, scopes, expiresAt, userEmail });

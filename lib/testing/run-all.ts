@@ -2,11 +2,11 @@
 // (Playwright on Debian's Chromium). Ends with one "N passed, N failed" line over everything.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { repoRoot } from "./app-server.ts";
 
-const require = createRequire(import.meta.url);
+// Entry scripts of the tools, by path: not every package exports its CLI file.
+const tool = (pkg: string, file: string) => path.join(repoRoot, "node_modules", pkg, file);
 const tmp = path.join(repoRoot, ".tmp");
 mkdirSync(tmp, { recursive: true });
 const args = process.argv.slice(2);
@@ -23,14 +23,14 @@ function run(title: string, command: string[], env: Record<string, string> = {})
 let passed = 0, failed = 0, skipped = 0;
 const steps: [string, boolean][] = [];
 
-steps.push(["typecheck", run("typecheck", [require.resolve("typescript/bin/tsc"), "--noEmit", "-p", "."])]);
-steps.push(["build", run("build", [require.resolve("next/dist/bin/next"), "build"], { NEXT_TELEMETRY_DISABLED: "1" })]);
+steps.push(["typecheck", run("typecheck", [tool("typescript", "bin/tsc"), "--noEmit", "-p", "."])]);
+steps.push(["build", run("build", [tool("next", "dist/bin/next"), "build"], { NEXT_TELEMETRY_DISABLED: "1" })]);
 
 const vitestJson = path.join(tmp, "vitest.json");
 steps.push([
   "vitest",
   run("unit, integration and API tests", [
-    require.resolve("vitest/vitest.mjs"),
+    tool("vitest", "vitest.mjs"),
     "run",
     "--config",
     "lib/testing/vitest.config.ts",
@@ -50,7 +50,7 @@ if (!skipE2e) {
   const e2eJson = path.join(tmp, "playwright.json");
   steps.push([
     "e2e",
-    run("browser tests", [require.resolve("@playwright/test/cli"), "test", "--config", "e2e/playwright.config.ts"], {
+    run("browser tests", [tool("@playwright/test", "cli.js"), "test", "--config", "e2e/playwright.config.ts"], {
       PLAYWRIGHT_JSON_OUTPUT_NAME: e2eJson,
     }),
   ]);
