@@ -4,12 +4,13 @@
 import { getConfig, type Config } from "../config/index.ts";
 import { createPrismaClient } from "../db/client.ts";
 import { applyMigrations } from "../db/migrate.ts";
+import { acquirePGlite } from "../db/pglite.ts";
 import type { Db } from "../db/types.ts";
 import { loadSigner, type Signer } from "../integrity/signing.ts";
 import { createObjectStore, type ObjectStore } from "../storage/index.ts";
 import { ensureFirstAdmin } from "./first-start.ts";
 
-export type Services = { config: Config; prisma: Db; store: ObjectStore; signer: Signer };
+export type Services = { config: Config; prisma: Db; store: ObjectStore; signer: Signer; release?: () => Promise<void> };
 
 // Kept on globalThis so `next dev` module reloads do not open a second PGlite on the same directory.
 const holder = globalThis as unknown as { __registryServices?: Promise<Services> };
@@ -23,17 +24,31 @@ export function getServices(): Promise<Services> {
 }
 
 export async function createServices(config: Config, { announce = true }: { announce?: boolean } = {}): Promise<Services> {
-  await applyMigrations(config.database);
-  const prisma = createPrismaClient(config.database);
-  const store = createObjectStore(config.storage);
-  await store.ensureReady();
+  // Embedded mode: hold the PGlite instance for the services' lifetime, so the migrator and the
+  // client share one open database (opening takes seconds) and a second process is refused here,
+  // with a clear message, before anything else touches the directory.
   const signer = loadSigner(config);
-  const services = { config, prisma, store, signer };
-  await ensureFirstAdmin(services, { announce });
-  return services;
+  const lease = config.database.kind === "pglite" ? await acquirePGlite(config.database.dir) : undefined;
+  const services: Services = {
+    config,
+    prisma: createPrismaClient(config.database),
+    store: createObjectStore(config.storage),
+    signer,
+    release: lease?.release,
+  };
+  try {
+    await applyMigrations(config.database);
+    await services.store.ensureReady();
+    await ensureFirstAdmin(services, { announce });
+    return services;
+  } catch (error) {
+    await closeServices(services);
+    throw error;
+  }
 }
 
 export async function closeServices(services: Services): Promise<void> {
   await services.store.close?.();
   await services.prisma.$disconnect();
+  await services.release?.();
 }
