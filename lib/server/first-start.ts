@@ -29,9 +29,10 @@ export async function ensureFirstAdmin({ prisma, config }: Services, { announce 
     "  Model registry: first start, an admin account was created.",
     `    Sign in at ${url}/login as ${config.admin.email}`,
     config.admin.password ? "    with the password from REGISTRY_ADMIN_PASSWORD." : `    with password ${password}   (also saved in ${savedTo})`,
-    "  API tokens for CI: create one under Settings → API tokens, or",
-    `    curl -X POST ${url}/api/v1/tokens -H "Authorization: Bearer $REGISTRY_BOOTSTRAP_TOKEN" \\`,
-    `      -H 'content-type: application/json' -d '{"name":"ci","scopes":["read","write"],"userEmail":"${config.admin.email}"}'`,
+    "  API tokens for CI: create one at " + `${url}/settings/tokens` + " after signing in,",
+    config.bootstrapToken
+      ? `    or: curl -X POST ${url}/api/v1/tokens -H "Authorization: Bearer $REGISTRY_BOOTSTRAP_TOKEN" -H 'content-type: application/json' \\\n        -d '{"name":"ci","scopes":["read","write"],"userEmail":"${config.admin.email}"}'`
+      : `    or, with the server stopped: npx model-registry token create --direct --name ci --scopes read,write --user-email ${config.admin.email}`,
     "",
   ];
   process.stdout.write(lines.join("\n") + "\n");
