@@ -2,7 +2,7 @@ import type { VersionView } from "@/lib/registry/versions";
 import { fileDownloadHref } from "../links";
 import { Badge, type BadgeTone } from "../ui/badge";
 import { Digest } from "../ui/digest";
-import { formatBytes } from "../ui/format";
+import { formatBytes } from "@/lib/format/bytes";
 import { DownloadIcon } from "../ui/icons";
 import { Table, TBody, TD, TH, THead, TR, RowHeader } from "../ui/table";
 

@@ -1,16 +1,4 @@
-// Human-readable output helpers shared by the commands.
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
-}
+// Human-readable output helpers shared by the commands (byte sizes: lib/format/bytes.ts).
 
 /** Megabytes (10^6, as network speeds are quoted) per second. */
 export function formatRate(bytes: number, ms: number): string {

@@ -2,7 +2,8 @@
 // on a terminal, and one plain line per file otherwise, because a CI log keeps every redraw of a
 // bar as a new line.
 import cliProgress from "cli-progress";
-import { formatBytes, formatRate } from "./format.ts";
+import { formatBytes } from "../format/bytes.ts";
+import { formatRate } from "./format.ts";
 import type { MultipartPart, MultipartProgress } from "./multipart-body.ts";
 
 export type UploadProgress = MultipartProgress & { finish(): void };

@@ -5,7 +5,7 @@ import type { VersionView } from "../registry/versions.ts";
 import { canonicalJson } from "../integrity/canonical-json.ts";
 import { sha256Hex } from "../integrity/digest.ts";
 import { collectEnvelope, type Envelope } from "./envelope-files.ts";
-import { formatBytes } from "./format.ts";
+import { formatBytes } from "../format/bytes.ts";
 import { RegistryHttpError, versionPath, type RegistryClient } from "./http-client.ts";
 import { createMultipartBody, type MultipartPart } from "./multipart-body.ts";
 import { createUploadProgress } from "./progress.ts";

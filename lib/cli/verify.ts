@@ -11,7 +11,7 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { filePathProblem } from "../registry/rules.ts";
 import { CommandFailure } from "./errors.ts";
-import { formatBytes } from "./format.ts";
+import { formatBytes } from "../format/bytes.ts";
 import { RegistryHttpError, versionPath, type RegistryClient } from "./http-client.ts";
 import { checkVersionIntegrity, type DownloadedFile, type IntegrityReport, type VersionRecord } from "./integrity-report.ts";
 

@@ -4,7 +4,7 @@ import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
 import { EmptyState } from "@/components/ui/empty-state";
-import { formatBytes } from "@/components/ui/format";
+import { formatBytes } from "@/lib/format/bytes";
 import { FileIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
