@@ -132,27 +132,45 @@ export async function authenticateBearer(db: Tx, header: string | null, bootstra
   if (bootstrapToken && constantTimeEqual(presented, bootstrapToken)) {
     return { type: "bootstrap", id: "bootstrap", email: "bootstrap@localhost", role: "admin", scopes: ["read", "write", "review", "admin"] };
   }
-  const row = await db.apiToken.findUnique({ where: { hash: hashToken(presented) }, include: { user: true } });
+  // Every authenticated request runs this: one indexed join in SQL (a Prisma include costs two round trips).
+  const rows = await db.$queryRaw<TokenAuthRow[]>`
+    SELECT t."id", t."scopes", t."expiresAt", t."lastUsedAt", t."revokedAt",
+           u."id" AS "userId", u."email", u."role"::text AS role, u."disabledAt"
+    FROM "ApiToken" t JOIN "User" u ON u."id" = t."userId"
+    WHERE t."hash" = ${hashToken(presented)}`;
+  const row = rows[0];
   if (!row) throw unauthorized("invalid_token", "the API token is not valid");
   if (row.revokedAt) throw unauthorized("token_revoked", "the API token has been revoked");
   const now = Date.now();
-  if (row.expiresAt && row.expiresAt.getTime() <= now) throw unauthorized("token_expired", "the API token has expired");
-  if (row.user.disabledAt) throw unauthorized("user_disabled", "the token's user is disabled");
-  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+  if (row.expiresAt && new Date(row.expiresAt).getTime() <= now) throw unauthorized("token_expired", "the API token has expired");
+  if (row.disabledAt) throw unauthorized("user_disabled", "the token's user is disabled");
+  if (!row.lastUsedAt || now - new Date(row.lastUsedAt).getTime() > LAST_USED_RESOLUTION_MS) {
     // Best effort: a failed bookkeeping write must not fail the request.
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } }).catch(() => undefined);
   }
-  const role = row.user.role as Role;
+  const role = row.role as Role;
   const allowed = scopesAllowedFor(role);
   return {
     type: "user",
-    id: row.user.id,
-    email: row.user.email,
+    id: row.userId,
+    email: row.email,
     role,
     scopes: (row.scopes as Scope[]).filter((s) => allowed.includes(s)),
     tokenId: row.id,
   };
 }
+
+type TokenAuthRow = {
+  id: string;
+  scopes: string[];
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  userId: string;
+  email: string;
+  role: string;
+  disabledAt: Date | null;
+};
 
 function constantTimeEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a), bb = Buffer.from(b);
