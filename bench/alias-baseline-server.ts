@@ -3,15 +3,16 @@
 // GET /api/v1/models/{model}/aliases/{alias} with the same JSON as the registry — no framework, no
 // ORM. Two variants:
 //
-//   /api/v1/…          "parity": the exact SQL statements the registry's Prisma client sends for one
-//                      resolve (captured from Prisma's query log), in the same order:
+//   /api/v1/…          "four statements": what Prisma sent for one resolve while the registry used an
+//                      include and a relation filter (captured from Prisma's query log), in order:
 //                        1. ApiToken by sha256(token)           (authenticateBearer: findUnique … include user)
 //                        2. User by id                          (Prisma fetches the included relation separately)
 //                        3. Alias LEFT JOIN Model by names      (resolveAlias: alias.findFirst)
 //                        4. ModelVersion by id                  (the selected relation, again separately)
 //                      plus the same checks (revoked, expired, disabled user, 'read' scope).
-//   /joined/api/v1/…   "joined": the same answer from two statements (token⋈user, model⋈alias⋈version),
-//                      to show what the four round trips cost. Informational only.
+//   /joined/api/v1/…   "joined": the same answer from the two statements the registry now sends
+//                      (token⋈user, model⋈alias⋈version; lib/auth/tokens.ts, lib/registry/versions.ts).
+//                      This is the like-for-like baseline the target is judged against.
 //
 // Not done here (and negligible for the numbers): the registry's lastUsedAt write, which happens at
 // most once a minute per token; its per-request logger (silent at LOG_LEVEL=warn).

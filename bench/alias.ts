@@ -54,8 +54,8 @@ export async function measureAliasResolution(opts: {
     const path = `/api/v1/models/${MODEL}/aliases/${ALIAS}`;
     const targets = [
       { target: "registry", url: admin.baseUrl + path, pid: opts.appPid },
-      { target: "bare node:http + pg (parity SQL)", url: baseline.info.url + path, pid: baseline.pid },
-      { target: "bare node:http + pg (joined SQL)", url: `${baseline.info.url}/joined${path}`, pid: baseline.pid },
+      { target: "bare node:http + pg (4 statements, ORM-style)", url: baseline.info.url + path, pid: baseline.pid },
+      { target: "bare node:http + pg (same 2 joined statements as the registry)", url: `${baseline.info.url}/joined${path}`, pid: baseline.pid },
     ];
     // The three must give the same answer, or the comparison means nothing (a harness check).
     const answers = await Promise.all(targets.map(async (t) => (await registryApi(t.url, token).json("GET", "")) as object));

@@ -26,6 +26,9 @@ import {
 } from "./types.ts";
 
 const SHARD = /^[0-9a-f]{2}$/;
+/** Downloads pass every chunk through hashing and web streams; 1 MiB chunks instead of the default
+ * 64 KiB cut that per-chunk overhead 16-fold at a fixed 1 MiB of memory per download. */
+const READ_CHUNK = 1024 * 1024;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export class FilesystemObjectStore implements ObjectStore {
@@ -118,11 +121,11 @@ export class FilesystemObjectStore implements ObjectStore {
     // From here the read stream owns the handle and closes it on end, error or destroy.
     if (opts.range) {
       const { start, end } = opts.range;
-      return { stream: handle.createReadStream({ start, end }), size, contentLength: rangeLength(opts.range) };
+      return { stream: handle.createReadStream({ start, end, highWaterMark: READ_CHUNK }), size, contentLength: rangeLength(opts.range) };
     }
     const verified = verifyingTransform(digest);
     // pipeline (not .pipe) so a read error reaches the consumer and a consumer's destroy closes the file.
-    pipelineCallback(handle.createReadStream(), verified, () => {
+    pipelineCallback(handle.createReadStream({ highWaterMark: READ_CHUNK }), verified, () => {
       // Errors are delivered to the consumer through `verified` itself.
     });
     return { stream: verified, size, contentLength: size };

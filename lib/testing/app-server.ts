@@ -1,7 +1,7 @@
 // Starts the real registry (`next start` on the production build) for API, CLI and e2e tests, with
 // its own database, storage and port. Tests talk to it over HTTP like any client would.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -14,6 +14,13 @@ const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
 export const TEST_BOOTSTRAP_TOKEN = "test-bootstrap-token-0123456789abcdef0123456789";
 
 export type AppServer = { url: string; dataDir: string; env: Record<string, string>; output: () => string; stop(): Promise<void> };
+
+// Data directories made here outlive one app (tests restart the app on them), so they are removed
+// when the test process exits.
+const tempDirs = new Set<string>();
+process.once("exit", () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -31,6 +38,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppSer
   if (!existsSync(path.join(repoRoot, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID")))
     throw new Error("no production build: run `npx next build` first (npm test does this)");
   const port = await freePort();
+  const ownsDataDir = !env.DATA_DIR;
   const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), "registry-app-"));
   const fullEnv: Record<string, string> = {
     PATH: process.env.PATH ?? "",
@@ -54,12 +62,14 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppSer
   child.stdout.on("data", (d: Buffer) => (output += d));
   child.stderr.on("data", (d: Buffer) => (output += d));
   const url = `http://127.0.0.1:${port}`;
+  if (ownsDataDir) tempDirs.add(dataDir);
   await waitForHealth(url, child, () => output);
   return {
     url,
     dataDir,
     env: fullEnv,
     output: () => output,
+    // Keeps the data directory: tests restart the app on it. Temp dirs are removed at process exit.
     stop: () => stopChild(child),
   };
 }
@@ -82,7 +92,8 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  // Exited normally (exitCode) or by a signal (signalCode): either way there is nothing to wait for.
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once("exit", () => resolve());
     child.kill("SIGTERM");
