@@ -46,6 +46,8 @@ if (existsSync(vitestJson)) {
   skipped += r.numPendingTests + r.numTodoTests;
 }
 
+if (!skipE2e && !existsSync("/usr/bin/chromium")) ensureChromium();
+
 if (!skipE2e) {
   const e2eJson = path.join(tmp, "playwright.json");
   steps.push([
@@ -60,6 +62,18 @@ if (!skipE2e) {
     failed += r.stats.unexpected;
     skipped += r.stats.skipped;
   }
+}
+
+/** The browser tests use Debian's Chromium (Playwright cannot download its own here). */
+function ensureChromium() {
+  const root = process.getuid?.() === 0;
+  console.log(`\n── Chromium is not installed (/usr/bin/chromium)${root ? ": installing Debian's package" : ""}`);
+  if (root) {
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
+    spawnSync("apt-get", ["install", "-y", "-qq", "chromium"], { stdio: "inherit", env });
+  }
+  if (!existsSync("/usr/bin/chromium")) console.log("   install it with: sudo apt-get install -y chromium (or run with --no-e2e)");
 }
 
 const failedSteps = steps.filter(([, ok]) => !ok).map(([name]) => name);

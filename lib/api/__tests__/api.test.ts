@@ -298,6 +298,24 @@ describe("versions", () => {
       expect(await snapshot(model)).toEqual(before);
     });
 
+    it("an oversize upload streamed without Content-Length", async () => {
+      const before = await snapshot(model);
+      const env = sampleEnvelope(model, "3.0.0");
+      delete (env.manifest.files as Json)["model.onnx"].sha256;
+      const form = envelopeForm(env.manifest, { ...env.files, "model.onnx": Buffer.alloc(MAX_UPLOAD + 1024, 7) });
+      // Re-send the form as a stream so the request is chunked: the limit must hold while reading.
+      const encoded = new Response(form);
+      const res = await fetch(`${app.url}/api/v1/models/${model}/versions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TEST_BOOTSTRAP_TOKEN}`, "content-type": encoded.headers.get("content-type")! },
+        body: encoded.body,
+        duplex: "half",
+      } as RequestInit);
+      expect(res.status).toBe(413);
+      expect((await res.json()).code).toBe("upload_too_large");
+      expect(await snapshot(model)).toEqual(before);
+    });
+
     it("a body that is not multipart", async () => {
       expectProblem(await api(`/api/v1/models/${model}/versions`, { method: "POST", body: JSON.stringify({}) }), 415, "multipart_required");
     });
