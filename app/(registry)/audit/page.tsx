@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { z } from "zod";
-import { userEmailsById } from "@/components/audit/actor-emails";
+import { userEmailsById } from "@/lib/auth/user-emails";
 import { AuditFilters } from "@/components/audit/audit-filters";
 import { AuditTable } from "@/components/audit/audit-table";
 import { ChainBanner } from "@/components/audit/chain-banner";
