@@ -102,9 +102,13 @@ export async function createApiToken(db: Db, { actor, name, scopes, expiresAt, u
   });
 }
 
-export async function listApiTokens(db: Tx, { actor, limit, cursor }: { actor: Actor; limit: number; cursor?: string }): Promise<Page<ApiTokenView>> {
+/** Tokens newest first: the actor's own, or (admins, unless `onlyOwn`) everyone's. */
+export async function listApiTokens(
+  db: Tx,
+  { actor, limit, cursor, onlyOwn = false }: { actor: Actor; limit: number; cursor?: string; onlyOwn?: boolean },
+): Promise<Page<ApiTokenView>> {
   const rows = await db.apiToken.findMany({
-    where: { ...(actor.role === "admin" ? {} : { userId: actor.id }), ...timeCursorWhere(cursor) },
+    where: { ...(actor.role === "admin" && !onlyOwn ? {} : { userId: actor.id }), ...timeCursorWhere(cursor) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit + 1,
   });

@@ -21,9 +21,8 @@ export default async function TokensPage({ searchParams }: { searchParams: Searc
   const actor = await requirePageActor("/settings/tokens");
   const { cursor } = listSearchParams.parse(await searchParams);
   const { prisma } = await getServices();
-  // This page is "my tokens", also for admins: listApiTokens shows admins everyone's tokens, so
-  // list with the person's identity but without the admin view.
-  const page = await orFirstPage(listApiTokens(prisma, { actor: { ...actor, role: "viewer" }, limit: PAGE_SIZE, cursor }), "/settings/tokens");
+  // This page is "my tokens", also for admins.
+  const page = await orFirstPage(listApiTokens(prisma, { actor, onlyOwn: true, limit: PAGE_SIZE, cursor }), "/settings/tokens");
 
   return (
     <>
