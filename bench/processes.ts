@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { repoRoot } from "@/lib/testing/app-server.ts";
+import { repoRoot, stopChild } from "@/lib/testing/app-server.ts";
 
 export type ChildServer<T> = { pid: number; info: T; stop(): Promise<void> };
 
@@ -37,14 +37,6 @@ export async function startChildServer<T>(script: string, env: Record<string, st
   return { pid: child.pid!, info, stop: () => stopChild(child) };
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-    setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
-  });
-}
 
 /**
  * The pid of the `next start` process that startApp spawned for `port`. startApp does not expose

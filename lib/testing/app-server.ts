@@ -91,7 +91,8 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   throw new Error(`the app did not become healthy:\n${output()}`);
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after 10 s; resolves when the child has exited (at once if it already has). */
+export function stopChild(child: ChildProcess): Promise<void> {
   // Exited normally (exitCode) or by a signal (signalCode): either way there is nothing to wait for.
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
