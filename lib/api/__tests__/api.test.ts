@@ -130,10 +130,11 @@ describe("authentication", () => {
     expect((await api(`/api/v1/tokens/${tokenId}`, { method: "DELETE", token: viewerToken })).status).toBe(200);
     expectProblem(await api("/api/v1/models", { token: viewerToken }), 401, "token_revoked");
 
-    const short = await post("/api/v1/tokens", { name: "short", scopes: ["read"], userEmail: "viewer@example.com", expiresAt: new Date(Date.now() + 1500).toISOString() });
+    const expiresAt = Date.now() + 4000;
+    const short = await post("/api/v1/tokens", { name: "short", scopes: ["read"], userEmail: "viewer@example.com", expiresAt: new Date(expiresAt).toISOString() });
     expect(short.status).toBe(201);
     expect((await api("/api/v1/models", { token: short.body.token })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 1600));
+    await new Promise((r) => setTimeout(r, Math.max(0, expiresAt - Date.now()) + 100));
     expectProblem(await api("/api/v1/models", { token: short.body.token }), 401, "token_expired");
   });
 
