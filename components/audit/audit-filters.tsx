@@ -9,24 +9,9 @@ export function AuditFilters({ action, subjectType, subjectId }: { action?: stri
   const active = Boolean(action || subjectType || subjectId);
   return (
     <form method="get" action="/audit" className="flex flex-wrap items-end gap-3" aria-label="Filter audit events">
-      <div className="w-40">
-        <label htmlFor="f-action" className="mb-1 block text-xs font-medium text-slate-600">
-          Action
-        </label>
-        <input id="f-action" name="action" defaultValue={action} placeholder="model.created" maxLength={100} className={input} />
-      </div>
-      <div className="w-36">
-        <label htmlFor="f-subject-type" className="mb-1 block text-xs font-medium text-slate-600">
-          Subject type
-        </label>
-        <input id="f-subject-type" name="subjectType" defaultValue={subjectType} placeholder="model" maxLength={100} className={input} />
-      </div>
-      <div className="w-56">
-        <label htmlFor="f-subject-id" className="mb-1 block text-xs font-medium text-slate-600">
-          Subject id
-        </label>
-        <input id="f-subject-id" name="subjectId" defaultValue={subjectId} placeholder="credit-risk" maxLength={500} className={input} />
-      </div>
+      <FilterField id="f-action" name="action" label="Action" value={action} placeholder="model.created" maxLength={100} width="w-40" />
+      <FilterField id="f-subject-type" name="subjectType" label="Subject type" value={subjectType} placeholder="model" maxLength={100} width="w-36" />
+      <FilterField id="f-subject-id" name="subjectId" label="Subject id" value={subjectId} placeholder="credit-risk" maxLength={500} width="w-56" />
       <button type="submit" className={buttonClasses({ variant: "secondary", size: "sm" })}>
         Filter
       </button>
@@ -36,5 +21,18 @@ export function AuditFilters({ action, subjectType, subjectId }: { action?: stri
         </Link>
       ) : null}
     </form>
+  );
+}
+
+type FilterFieldProps = { id: string; name: string; label: string; value?: string; placeholder: string; maxLength: number; width: string };
+
+function FilterField({ id, name, label, value, placeholder, maxLength, width }: FilterFieldProps) {
+  return (
+    <div className={width}>
+      <label htmlFor={id} className="mb-1 block text-xs font-medium text-slate-600">
+        {label}
+      </label>
+      <input id={id} name={name} defaultValue={value} placeholder={placeholder} maxLength={maxLength} className={input} />
+    </div>
   );
 }
