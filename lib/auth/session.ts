@@ -4,10 +4,10 @@
 // enabled state are re-read from the database on every request, so disabling a user or changing
 // their role takes effect immediately instead of when the cookie expires.
 import { randomBytes } from "node:crypto";
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { decode } from "next-auth/jwt";
 import type { Tx } from "../db/types.ts";
+import { readOrCreateKeyFile } from "../integrity/key-file.ts";
 import { forbidden } from "../http/errors.ts";
 import { roleScopes, type Actor, type Role } from "./roles.ts";
 
@@ -27,22 +27,7 @@ export function getAuthSecret(config: { authSecret?: string; dataDir: string }):
   const file = path.join(config.dataDir, "keys", "auth-secret");
   const cached = secretCache.get(file);
   if (cached) return cached;
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  if (!existsSync(file)) {
-    // Written in full to a private temp file, then linked into place: link() fails with EEXIST when
-    // another process (or instance sharing DATA_DIR) won the race, and nobody ever reads a
-    // half-written key. The "wx" flag keeps the temp file from ever being someone else's.
-    const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}`;
-    writeFileSync(temp, randomBytes(48).toString("base64url") + "\n", { mode: 0o600, flag: "wx" });
-    try {
-      linkSync(temp, file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    } finally {
-      unlinkSync(temp);
-    }
-  }
-  const secret = readFileSync(file, "utf8").trim();
+  const secret = readOrCreateKeyFile(file, () => randomBytes(48).toString("base64url") + "\n").trim();
   if (secret.length < 32) throw new Error(`the auth secret in ${file} is too short; delete the file to generate a new one`);
   secretCache.set(file, secret);
   return secret;

@@ -3,8 +3,9 @@
 // The key is SIGNING_KEY (PEM, ECDSA P-256 or Ed25519) or, in the embedded default, an Ed25519 key
 // generated once under DATA_DIR/keys.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
+import { readOrCreateKeyFile } from "./key-file.ts";
 
 export const DSSE_PAYLOAD_TYPE = "application/vnd.in-toto+json";
 export const PREDICATE_TYPE = "https://model_signing/signature/v1.0";
@@ -90,15 +91,7 @@ export function createSigner(privateKeyPem: string): Signer {
 export function loadSigner({ signingKey, dataDir }: { signingKey?: string; dataDir: string }): Signer {
   if (signingKey) return createSigner(signingKey.includes("BEGIN") ? signingKey : readFileSync(signingKey, "utf8"));
   const file = path.join(dataDir, "keys", "signing-key.pem");
-  if (!existsSync(file)) {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const { privateKey } = generateKeyPairSync("ed25519");
-    // "wx": never replace a key that another process wrote first.
-    try {
-      writeFileSync(file, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600, flag: "wx" });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-  }
-  return createSigner(readFileSync(file, "utf8"));
+  return createSigner(
+    readOrCreateKeyFile(file, () => generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" })),
+  );
 }
