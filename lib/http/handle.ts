@@ -38,12 +38,13 @@ export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
     const requestId = request.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
     const log = rootLog.child({ requestId, endpoint: def.id });
     const started = performance.now();
+    const url = new URL(request.url);
     let status = 500;
     try {
       const services = await getServices();
       const actor = def.auth === "public" ? await optionalActor(services, request) : await requireActor(services, request, def.auth);
       const params = parse("params", def.params, flattenParams((await route?.params) ?? {}));
-      const query = parse("query", def.query, Object.fromEntries(new URL(request.url).searchParams));
+      const query = parse("query", def.query, Object.fromEntries(url.searchParams));
       const body = def.body ? parse("body", def.body, await readJson(request)) : undefined;
       const response = await handler({
         params: params as z.output<P>,
@@ -64,7 +65,7 @@ export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
       if (status >= 500) log.error("request failed", { error });
       return problemResponse(appError, requestId);
     } finally {
-      log.info("request", { method: request.method, path: new URL(request.url).pathname, status, ms: Math.round(performance.now() - started) });
+      log.info("request", { method: request.method, path: url.pathname, status, ms: Math.round(performance.now() - started) });
     }
   };
 }
