@@ -12,6 +12,7 @@ const config: NextConfig = {
     "@prisma/client",
     "pg",
     "busboy",
+    "pg-boss",
   ],
   poweredByHeader: false,
   typedRoutes: false,

@@ -10,6 +10,9 @@ import { problemSchema } from "../http/problem.ts";
 import { createModelBody, modelViewSchema, updateModelBody } from "../registry/models.ts";
 import { modelNameSchema } from "../registry/rules.ts";
 import { aliasViewSchema, versionSummarySchema, versionViewSchema } from "../registry/versions.ts";
+import { checksViewSchema } from "../checks/list-check-runs.ts";
+import { checkKinds } from "../checks/types.ts";
+import { policyOverridesSchema, policyViewSchema } from "../policy/stage-policy.ts";
 
 const problem = (description: string) => ({ description, schema: problemSchema, contentType: "application/problem+json" });
 const common = {
@@ -162,6 +165,63 @@ export const endpoints = {
     auth: "read",
     params: versionParams,
     responses: { 200: { description: "The version", schema: versionViewSchema }, ...common, 404: problem("No such model or version") },
+  }),
+  runChecks: defineEndpoint({
+    id: "runChecks",
+    method: "POST",
+    path: "/api/v1/models/{name}/versions/{version}/checks",
+    tag: "Checks",
+    summary: "Queue a fresh run of the version's checks (audited); results land in GET …/checks",
+    description:
+      "Checks run on the server, off the request path, in workers. Each run is a new CheckRun with the model's current policy; earlier results stay in the history. Without a body all four checks run with the version's default seed.",
+    auth: "write",
+    params: versionParams,
+    body: z
+      .strictObject({
+        kinds: z.array(z.enum(checkKinds)).min(1).max(4).optional().describe("which checks to run (default: all)"),
+        seed: z.number().int().min(0).max(2 ** 31 - 1).optional().describe("seed for the randomised checks (default: derived from the manifest digest)"),
+      })
+      .meta({ id: "RunChecks" }),
+    responses: {
+      202: {
+        description: "Queued",
+        schema: z.object({ runs: z.array(z.object({ id: z.string(), kind: z.enum(checkKinds) })), status: z.string() }),
+      },
+      ...common,
+      404: problem("No such model or version"),
+      422: problem("Invalid body"),
+    },
+  }),
+  listChecks: defineEndpoint({
+    id: "listChecks",
+    method: "GET",
+    path: "/api/v1/models/{name}/versions/{version}/checks",
+    tag: "Checks",
+    summary: "Status and results of the version's checks: latest run per check (metrics, findings) and full history",
+    auth: "read",
+    params: versionParams,
+    responses: { 200: { description: "The checks", schema: checksViewSchema }, ...common, 404: problem("No such model or version") },
+  }),
+  getPolicy: defineEndpoint({
+    id: "getPolicy",
+    method: "GET",
+    path: "/api/v1/models/{name}/policy",
+    tag: "Models",
+    summary: "The model's stage policy: defaults, its overrides and the effective thresholds",
+    auth: "read",
+    params: modelParams,
+    responses: { 200: { description: "The policy", schema: policyViewSchema }, ...common, 404: problem("No such model") },
+  }),
+  updatePolicy: defineEndpoint({
+    id: "updatePolicy",
+    method: "PUT",
+    path: "/api/v1/models/{name}/policy",
+    tag: "Models",
+    summary: "Replace the model's policy overrides (admin; audited). Later check runs use them; send {} for the defaults",
+    auth: "admin",
+    params: modelParams,
+    body: policyOverridesSchema,
+    responses: { 200: { description: "The policy", schema: policyViewSchema }, ...common, 404: problem("No such model"), 422: problem("Invalid body") },
   }),
   downloadFile: defineEndpoint({
     id: "downloadFile",

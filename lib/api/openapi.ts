@@ -13,7 +13,7 @@ export function buildOpenApiDocument(serverUrl = "/") {
     const headerEntries = Object.entries(ep.headers ?? {});
     registry.registerPath({
       operationId: ep.id,
-      method: ep.method.toLowerCase() as "get" | "post" | "patch" | "delete",
+      method: ep.method.toLowerCase() as "get" | "post" | "put" | "patch" | "delete",
       path: ep.path,
       tags: [ep.tag],
       summary: ep.summary,

@@ -17,7 +17,7 @@ async function withServices<T>(fn: (services: Services) => Promise<T>): Promise<
   const config = getConfig();
   let services: Services;
   try {
-    services = await createServices(config, { announce: false });
+    services = await createServices(config, { announce: false, worker: false });
   } catch (error) {
     // In the embedded default the database is a directory only one process may open.
     if (error instanceof EmbeddedDatabaseBusyError)

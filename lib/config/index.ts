@@ -40,6 +40,18 @@ const envSchema = z.object({
   /** PEM private key (ECDSA P-256 or Ed25519) used to sign manifests; generated under DATA_DIR if absent. */
   SIGNING_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** Run a checks worker inside the web server process (embedded default); set false when `npm run worker` runs them. */
+  CHECK_WORKER_IN_PROCESS: bool.default(true),
+  /** Checks one worker process runs at the same time (each in its own child process). */
+  CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** Wall-clock limit of one check run; exceeding it is an `error` verdict. */
+  CHECK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /** Resident memory limit of one check run's process; exceeding it is an `error` verdict. */
+  CHECK_MEMORY_LIMIT_MB: z.coerce.number().int().min(128).max(1_048_576).default(2048),
+  /** A worker that stops sending heartbeats for this long is presumed dead and its job is re-run elsewhere (pg-boss: >= 10). */
+  CHECK_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
+  /** How often workers look for dead jobs and unsent check runs. */
+  CHECK_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -67,6 +79,14 @@ export type Config = {
   authSecret?: string;
   signingKey?: string;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  checks: {
+    workerInProcess: boolean;
+    concurrency: number;
+    timeoutSeconds: number;
+    memoryLimitMb: number;
+    heartbeatSeconds: number;
+    superviseSeconds: number;
+  };
 };
 
 export class ConfigError extends Error {
@@ -114,6 +134,14 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     authSecret: e.AUTH_SECRET,
     signingKey: e.SIGNING_KEY,
     logLevel: e.LOG_LEVEL,
+    checks: {
+      workerInProcess: e.CHECK_WORKER_IN_PROCESS,
+      concurrency: e.CHECK_CONCURRENCY,
+      timeoutSeconds: e.CHECK_TIMEOUT_SECONDS,
+      memoryLimitMb: e.CHECK_MEMORY_LIMIT_MB,
+      heartbeatSeconds: e.CHECK_HEARTBEAT_SECONDS,
+      superviseSeconds: e.CHECK_SUPERVISE_SECONDS,
+    },
   };
 }
 

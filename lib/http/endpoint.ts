@@ -12,7 +12,7 @@ export type EndpointDef<
   B extends z.ZodType = z.ZodType,
 > = {
   id: string;
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** OpenAPI-style path, e.g. /api/v1/models/{name}. */
   path: string;
   summary: string;

@@ -20,6 +20,8 @@ import { assertBlobsStillStored } from "./collect-garbage.ts";
 import { findModelId } from "./models.ts";
 import { parseVersion } from "./rules.ts";
 import { getVersion, type VersionView } from "./versions.ts";
+import { requestChecksInTx, type RequestedRun } from "../checks/request-checks.ts";
+import type { CheckQueue } from "../checks/queue.ts";
 
 export type UploadVersionOptions = {
   actor: Actor;
@@ -30,7 +32,14 @@ export type UploadVersionOptions = {
   idempotencyKey?: string;
 };
 
-export type UploadDeps = { prisma: Db; store: ObjectStore; config: Pick<Config, "limits">; signer: Signer };
+export type UploadDeps = {
+  prisma: Db;
+  store: ObjectStore;
+  config: Pick<Config, "limits">;
+  signer: Signer;
+  /** Sends the version's check jobs after commit; without it (or if it fails) the workers' sweep sends them. */
+  checkQueue?: Pick<CheckQueue, "dispatch">;
+};
 
 export type UploadResult = { status: 200 | 201; version: VersionView; replayed: boolean };
 
@@ -188,6 +197,7 @@ async function commitVersion(
     signer,
     buildStatement({ model, version: parsed.version, manifestDigest, resources: files.map((f) => ({ name: f.path, digest: f.digest })) }),
   );
+  let checkRuns: RequestedRun[] = [];
   try {
     await prisma.$transaction(async (tx) => {
       await tx.blob.createMany({
@@ -221,6 +231,15 @@ async function commitVersion(
         subject: { type: "model_version", id: `${model}@${parsed.version}` },
         payload: { manifestDigest, files: Object.fromEntries(files.map((f) => [f.path, f.digest])) },
       });
+      // Checks are asked for in the same transaction: a registered version always has its runs queued.
+      const modelRow = await tx.model.findUniqueOrThrow({ where: { id: input.modelId }, select: { policy: true } });
+      checkRuns = await requestChecksInTx(tx, { versionId: version.id, modelPolicy: modelRow.policy, manifestDigest, trigger: "upload", requestedBy: actor });
+      await recordAuditEvent(tx, {
+        actor,
+        action: "checks.requested",
+        subject: { type: "model_version", id: `${model}@${parsed.version}` },
+        payload: { manifestDigest, runs: checkRuns.map((r) => ({ id: r.id, kind: r.kind })), trigger: "upload" },
+      });
       if (input.idempotencyKey) {
         await tx.idempotencyRecord.create({
           data: {
@@ -244,6 +263,9 @@ async function commitVersion(
     }
     throw error;
   }
+  await deps.checkQueue?.dispatch(checkRuns.map((r) => r.id)).catch(() => {
+    // Not lost: the runs are committed as queued, and the workers' sweep sends their jobs.
+  });
   return { status: 201, version: await getVersion(prisma, model, parsed.version), replayed: false };
 }
 

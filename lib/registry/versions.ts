@@ -4,6 +4,7 @@ import type { Tx } from "../db/types.ts";
 import { Prisma } from "../db/types.ts";
 import { notFound } from "../http/errors.ts";
 import { timeCursorWhere, timePage, type Page } from "../http/pagination.ts";
+import { checksSummarySchema, getChecksSummary, type ChecksSummary } from "../checks/list-check-runs.ts";
 import { findModelId } from "./models.ts";
 
 export const versionFileSchema = z
@@ -37,7 +38,7 @@ export const versionViewSchema = versionSummarySchema
     files: z.array(versionFileSchema),
     manifest: z.record(z.string(), z.unknown()).describe("the canonical manifest, digests filled in"),
     signature: z.unknown().nullable().describe("DSSE envelope (in-toto Statement v1) over the manifest"),
-    checks: z.object({ summary: z.string() }),
+    checks: checksSummarySchema,
   })
   .meta({ id: "Version" });
 
@@ -68,7 +69,7 @@ function toSummary(v: Omit<VersionRow, "files">): VersionSummary {
   };
 }
 
-export function toVersionView(v: VersionRow): VersionView {
+export function toVersionView(v: VersionRow, checks: ChecksSummary): VersionView {
   return {
     ...toSummary(v),
     description: v.description,
@@ -82,7 +83,7 @@ export function toVersionView(v: VersionRow): VersionView {
     })),
     manifest: v.manifest as Record<string, unknown>,
     signature: v.signature ?? null,
-    checks: { summary: "not run (the checks engine arrives with issue #3)" },
+    checks,
   };
 }
 
@@ -90,7 +91,7 @@ export async function getVersion(db: Tx, model: string, version: string): Promis
   const modelId = await findModelId(db, model);
   const row = await db.modelVersion.findUnique({ where: { modelId_version: { modelId, version } }, include: versionInclude });
   if (!row) throw notFound("version_not_found", `model '${model}' has no version '${version}'`);
-  return toVersionView(row);
+  return toVersionView(row, await getChecksSummary(db, row.id));
 }
 
 export async function listVersions(db: Tx, { model, limit, cursor }: { model: string; limit: number; cursor?: string }): Promise<Page<VersionSummary>> {

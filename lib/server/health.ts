@@ -5,18 +5,22 @@ import type { Services } from "./services.ts";
 
 const appVersion: string = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
-export async function checkHealth({ prisma, store, config }: Services) {
-  const [db, storage] = await Promise.all([
+export async function checkHealth({ prisma, store, config, checkQueue, checkWorker }: Services) {
+  const [db, storage, queueHealth] = await Promise.all([
     prisma
       .$queryRawUnsafe("SELECT 1")
       .then(() => ({ ok: true, kind: config.database.kind }))
       .catch((error: Error) => ({ ok: false, kind: config.database.kind, detail: error.message })),
     store.health().catch((error: Error) => ({ ok: false, driver: store.kind, objectLock: "unknown" as const, detail: error.message })),
+    checkQueue.health(),
   ]);
   // Health is public: say what is down, not where things live (paths, bucket names, free space).
   delete (storage as { detail?: string }).detail;
   if (!db.ok) (db as { detail?: string }).detail = "the database does not answer";
-  // Check jobs (issue #3) will run through a Postgres-backed queue; until then there is none to report.
-  const queue = { ok: true, kind: "none", detail: "no check queue yet" };
-  return { status: db.ok && storage.ok ? ("ok" as const) : ("degraded" as const), version: appVersion, db, storage, queue };
+  const queue = {
+    ok: queueHealth.ok,
+    kind: queueHealth.kind,
+    detail: queueHealth.ok ? (checkWorker ? "a checks worker runs in this process" : "checks run in separate workers (npm run worker)") : "the check queue does not answer",
+  };
+  return { status: db.ok && storage.ok && queue.ok ? ("ok" as const) : ("degraded" as const), version: appVersion, db, storage, queue };
 }

@@ -8,9 +8,20 @@ import { acquirePGlite } from "../db/pglite.ts";
 import type { Db } from "../db/types.ts";
 import { loadSigner, type Signer } from "../integrity/signing.ts";
 import { createObjectStore, type ObjectStore } from "../storage/index.ts";
+import { openCheckQueue, type CheckQueue } from "../checks/queue.ts";
+import { startCheckWorker, type CheckWorker } from "../checks/worker.ts";
 import { ensureFirstAdmin } from "./first-start.ts";
 
-export type Services = { config: Config; prisma: Db; store: ObjectStore; signer: Signer };
+export type Services = {
+  config: Config;
+  prisma: Db;
+  store: ObjectStore;
+  signer: Signer;
+  /** pg-boss on the registry's database: uploads and reruns send check jobs through it. */
+  checkQueue: CheckQueue;
+  /** The in-process checks worker (CHECK_WORKER_IN_PROCESS, the embedded default); absent when workers run elsewhere. */
+  checkWorker?: CheckWorker;
+};
 
 // Kept on globalThis so `next dev` module reloads do not open a second PGlite on the same directory.
 const holder = globalThis as unknown as { __registryServices?: Promise<Services> };
@@ -23,7 +34,10 @@ export function getServices(): Promise<Services> {
   return holder.__registryServices;
 }
 
-export async function createServices(config: Config, { announce = true }: { announce?: boolean } = {}): Promise<Services> {
+export async function createServices(
+  config: Config,
+  { announce = true, worker = config.checks.workerInProcess }: { announce?: boolean; worker?: boolean } = {},
+): Promise<Services> {
   const signer = loadSigner(config);
   // Embedded mode: open the database first so that a second process is refused here with a clear
   // message (EmbeddedDatabaseBusyError) and the migrator shares this instance. It is closed again
@@ -35,15 +49,20 @@ export async function createServices(config: Config, { announce = true }: { anno
   } finally {
     await lease?.release();
   }
-  const services: Services = {
-    config,
-    prisma: createPrismaClient(config.database),
-    store: createObjectStore(config.storage),
-    signer,
-  };
+  const prisma = createPrismaClient(config.database);
+  let checkQueue: CheckQueue;
+  try {
+    // Only processes that run checks supervise the queue (expire dead jobs, retry them).
+    checkQueue = await openCheckQueue(config, { supervise: worker });
+  } catch (error) {
+    await prisma.$disconnect();
+    throw error;
+  }
+  const services: Services = { config, prisma, store: createObjectStore(config.storage), signer, checkQueue };
   try {
     await services.store.ensureReady();
     await ensureFirstAdmin(services, { announce });
+    if (worker) services.checkWorker = await startCheckWorker(services);
     return services;
   } catch (error) {
     await closeServices(services);
@@ -52,6 +71,8 @@ export async function createServices(config: Config, { announce = true }: { anno
 }
 
 export async function closeServices(services: Services): Promise<void> {
+  await services.checkWorker?.stop();
+  await services.checkQueue.close();
   await services.store.close?.();
   await services.prisma.$disconnect();
 }

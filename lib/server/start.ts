@@ -35,7 +35,8 @@ const server = spawn(process.execPath, [nextBin, "start", "-p", String(config.po
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 
-// The first request initialises the services; make it now so problems surface at start, not later.
+// The first request initialises the services (and starts the in-process checks worker, which resumes
+// any queued checks); make it now so problems surface at start, not later.
 const url = `http://127.0.0.1:${config.port}/api/v1/health`;
 const deadline = Date.now() + 120_000;
 for (;;) {

@@ -9,6 +9,11 @@ import { startApp, TEST_BOOTSTRAP_TOKEN, type AppServer } from "@/lib/testing/ap
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { startS3Server, type TestS3 } from "@/lib/testing/s3-server";
 import { envelopeForm, sampleEnvelope, sha256 } from "./envelope-fixture";
+import { hostileCases } from "@/lib/checks/testing/hostile-envelopes";
+import { sampleEnvelope as checkedEnvelope } from "@/lib/checks/testing/sample-envelope";
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 
 let db: TestDatabase;
 let s3: TestS3;
@@ -18,10 +23,11 @@ const MAX_UPLOAD = 4 * 1024 * 1024;
 beforeAll(async () => {
   [db, s3] = await Promise.all([createTestDatabase({ migrate: false }), startS3Server()]);
   // Without a Postgres server (createTestDatabase said so) the app runs on its embedded PGlite.
-  app = await startApp({ ...(db.url ? { DATABASE_URL: db.url } : {}), ...s3.env, MAX_UPLOAD_BYTES: String(MAX_UPLOAD) });
+  app = await startApp({ ...(db.url ? { DATABASE_URL: db.url } : {}), ...s3.env, MAX_UPLOAD_BYTES: String(MAX_UPLOAD), CHECK_CONCURRENCY: "2" });
 });
 
 afterAll(async () => {
+  if (process.env.DEBUG_APP_OUTPUT) console.log(app?.output());
   await app?.stop();
   await Promise.all([s3?.stop(), db?.drop()]);
 });
@@ -59,13 +65,22 @@ function expectProblem(res: { status: number; body: Json; headers: Headers }, st
 
 /** What must not change when a request is refused, seen through the API like any client. */
 async function snapshot(model: string) {
-  const [versions, audit, health] = await Promise.all([
+  // Workers keep writing check results in the background, so the audit log is compared by the
+  // actions a refused upload could have written, not by its total length.
+  const [versions, registered, requested, audit, health] = await Promise.all([
     api(`/api/v1/models/${model}/versions?limit=200`),
+    api("/api/v1/audit?action=version.registered&limit=200"),
+    api("/api/v1/audit?action=checks.requested&limit=200"),
     api("/api/v1/audit/verify"),
     api("/api/v1/health", { token: null }),
   ]);
   expect(health.status).toBe(200);
-  return { versions: versions.body.items.map((v: Json) => `${v.version}:${v.manifestDigest}`), auditEvents: audit.body.events, chainOk: audit.body.ok };
+  return {
+    versions: versions.body.items.map((v: Json) => `${v.version}:${v.manifestDigest}`),
+    registered: registered.body.items.length,
+    checksRequested: requested.body.items.length,
+    chainOk: audit.body.ok,
+  };
 }
 
 async function createUserWithToken(email: string, role: string, scopes: string[]) {
@@ -196,7 +211,8 @@ describe("versions", () => {
   it("registers an envelope atomically and serves every file byte-identical", async () => {
     const res = await upload(model, envelopeForm(envelope.manifest, envelope.files));
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(res.body).toMatchObject({ model, version: "1.0.0", status: "registered", stage: "none" });
+    // Checks are queued in the upload's own transaction, so a new version is already "checking".
+    expect(res.body).toMatchObject({ model, version: "1.0.0", status: "checking", stage: "none", checks: { state: "running" } });
     // The identity is the sha256 of the canonical manifest with every file's digest and size.
     const files = Object.fromEntries(Object.entries(envelope.files).map(([p, b]) => [p, { sha256: sha256(b), size: b.length }]));
     for (const [p, f] of Object.entries(files)) expect(res.body.manifest.files[p]).toMatchObject(f);
@@ -362,6 +378,110 @@ describe("versions", () => {
     const reader = await createUserWithToken("reader@example.com", "viewer", ["read"]);
     const env = sampleEnvelope(model, "5.0.0");
     expectProblem(await upload(model, envelopeForm(env.manifest, env.files), { token: reader }), 403, "insufficient_scope");
+  });
+});
+
+async function waitForChecks(model: string, version: string, timeoutMs = 120_000): Promise<Json> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await api(`/api/v1/models/${model}/versions/${version}/checks`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    if (res.body.latest.length === 4 && res.body.latest.every((r: Json) => r.status === "finished")) return res.body;
+    if (Date.now() > deadline) throw new Error(`checks of ${model}@${version} did not finish: ${JSON.stringify(res.body.latest)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const verdictsOf = (checks: Json) => Object.fromEntries(checks.latest.map((r: Json) => [r.kind, r.verdict]));
+
+describe("checks", () => {
+  const model = "checked";
+  beforeAll(async () => {
+    expect((await post("/api/v1/models", { name: model })).status).toBe(201);
+  });
+
+  it("runs all four checks after an upload, with no request waiting on them", async () => {
+    const envelope = checkedEnvelope(model, "1.0.0");
+    const started = Date.now();
+    const res = await upload(model, envelopeForm(envelope.manifest, envelope.files));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(res.body.checks.latest.map((r: Json) => r.status)).toEqual(["queued", "queued", "queued", "queued"]);
+    const checks = await waitForChecks(model, "1.0.0");
+    expect(verdictsOf(checks), JSON.stringify(checks.latest.map((r: Json) => [r.kind, r.summary]))).toEqual({
+      validation: "pass",
+      fairness: "pass",
+      adversarial: "pass",
+      security: "pass",
+    });
+    const fairness = checks.latest.find((r: Json) => r.kind === "fairness");
+    expect(fairness.metrics.rows).toBe(2000);
+    expect(fairness.thresholds).toMatchObject({ minDemographicParityRatio: 0.8, maxEqualizedOddsDifference: 0.1 });
+    const version = await api(`/api/v1/models/${model}/versions/1.0.0`);
+    expect(version.body).toMatchObject({ status: "checked", checks: { state: "passed" } });
+  });
+
+  it("reruns on request (202), keeps the history, and refuses readers, unknown versions and bad bodies", async () => {
+    const rerun = await post(`/api/v1/models/${model}/versions/1.0.0/checks`, { kinds: ["security"], seed: 7 });
+    expect(rerun.status, JSON.stringify(rerun.body)).toBe(202);
+    expect(rerun.body.runs).toEqual([{ id: expect.any(String), kind: "security" }]);
+    const checks = await waitForChecks(model, "1.0.0");
+    expect(checks.latest.find((r: Json) => r.kind === "security")).toMatchObject({ id: rerun.body.runs[0].id, seed: 7, trigger: "rerun", verdict: "pass" });
+    expect(checks.history.filter((r: Json) => r.kind === "security")).toHaveLength(2);
+
+    const reader = await createUserWithToken("check-reader@example.com", "viewer", ["read"]);
+    expect((await api(`/api/v1/models/${model}/versions/1.0.0/checks`, { token: reader })).status).toBe(200);
+    expectProblem(await post(`/api/v1/models/${model}/versions/1.0.0/checks`, {}, reader), 403, "insufficient_scope");
+    expectProblem(await post(`/api/v1/models/${model}/versions/9.9.9/checks`, {}), 404, "version_not_found");
+    expectProblem(await post(`/api/v1/models/${model}/versions/1.0.0/checks`, { kinds: ["astrology"] }), 422);
+    expectProblem(await post(`/api/v1/models/${model}/versions/1.0.0/checks`, { seed: -1 }), 422);
+  });
+
+  it("takes thresholds from the default policy, overridable per model by admins only (audited)", async () => {
+    const policy = await api(`/api/v1/models/${model}/policy`);
+    expect(policy.status).toBe(200);
+    expect(policy.body.effective.thresholds.fairness).toMatchObject({ minDemographicParityRatio: 0.8, maxEqualizedOddsDifference: 0.1 });
+    expect(policy.body.effective.thresholds.adversarial).toMatchObject({ maxFlipRate: 0.05 });
+
+    const contributor = await createUserWithToken("policy-contrib@example.com", "contributor", ["read", "write"]);
+    const body = JSON.stringify({ thresholds: { fairness: { maxEqualizedOddsDifference: 0.05 } } });
+    expectProblem(await api(`/api/v1/models/${model}/policy`, { method: "PUT", body, token: contributor }), 403);
+    expectProblem(await api(`/api/v1/models/${model}/policy`, { method: "PUT", body: JSON.stringify({ thresholds: { fairness: { minDemographicParityRatio: 2 } } }) }), 422);
+    expectProblem(await api(`/api/v1/models/${model}/policy`, { method: "PUT", body: JSON.stringify({ thresholds: { fairnes: {} } }) }), 422);
+
+    const updated = await api(`/api/v1/models/${model}/policy`, { method: "PUT", body });
+    expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+    expect(updated.body.effective.thresholds.fairness).toMatchObject({ minDemographicParityRatio: 0.8, maxEqualizedOddsDifference: 0.05 });
+    const rerun = await post(`/api/v1/models/${model}/versions/1.0.0/checks`, { kinds: ["fairness"] });
+    const checks = await waitForChecks(model, "1.0.0");
+    expect(checks.latest.find((r: Json) => r.kind === "fairness")).toMatchObject({ id: rerun.body.runs[0].id, thresholds: { maxEqualizedOddsDifference: 0.05 } });
+    const audit = await api(`/api/v1/audit?action=model.policy_updated&subjectId=${model}`);
+    const event = audit.body.items[0];
+    expect(event.payload).toMatchObject({ before: {}, after: { thresholds: { fairness: { maxEqualizedOddsDifference: 0.05 } } } });
+    expect((await api(`/api/v1/models/${model}/policy`, { method: "PUT", body: "{}" })).status).toBe(200);
+  });
+
+  it("gives every hostile envelope the right verdict with a message a reviewer understands", async () => {
+    const hostile = "hostile";
+    expect((await post("/api/v1/models", { name: hostile })).status).toBe(201);
+    const touchPath = path.join(os.tmpdir(), `registry-pwned-${Date.now()}`);
+    const cases = hostileCases(hostile, { touchPath });
+    for (const c of cases) {
+      const res = await upload(hostile, envelopeForm(c.envelope.manifest, c.envelope.files));
+      expect(res.status, `${c.name}: ${JSON.stringify(res.body)}`).toBe(201);
+    }
+    for (const c of cases) {
+      const checks = await waitForChecks(hostile, c.envelope.manifest.version as string);
+      for (const [kind, want] of Object.entries(c.expect)) {
+        const run = checks.latest.find((r: Json) => r.kind === kind);
+        const text = `${run.summary}\n${run.findings.map((f: Json) => f.message).join("\n")}`;
+        expect(run.verdict, `${c.name} / ${kind}: ${text}`).toBe(want!.verdict);
+        if (want!.mentions) expect(text, `${c.name} / ${kind}`).toMatch(want!.mentions);
+      }
+      expect(checks.state, c.name).toBe("failed");
+    }
+    // The registry never executed the pickle: its payload would have created this file.
+    expect(existsSync(touchPath)).toBe(false);
   });
 });
 

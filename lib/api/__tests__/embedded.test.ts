@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startApp, TEST_BOOTSTRAP_TOKEN, type AppServer } from "@/lib/testing/app-server";
+import { sampleEnvelope as checkedEnvelope } from "@/lib/checks/testing/sample-envelope";
 import { envelopeForm, sampleEnvelope, sha256 } from "./envelope-fixture";
 
 let app: AppServer;
@@ -39,3 +40,23 @@ it("runs on PGlite and the filesystem, creates the first admin, and keeps everyt
   // The generated password is not regenerated on a restart.
   expect(readFileSync(path.join(app.dataDir, "initial-admin-password"), "utf8").trim()).toBe(saved);
 });
+
+it("runs the checks in-process on the embedded database, and finishes them after a restart", async () => {
+  const health = await (await fetch(`${app.url}/api/v1/health`)).json();
+  expect(health.queue).toMatchObject({ ok: true, kind: "pg-boss (pglite)" });
+  const env = checkedEnvelope("embedded", "0.2.0");
+  const created = await fetch(`${app.url}/api/v1/models/embedded/versions`, { method: "POST", headers: auth, body: envelopeForm(env.manifest, env.files) });
+  expect(created.status).toBe(201);
+  // Stop at once, probably mid-check: the queued and interrupted runs must still finish after the restart.
+  await app.stop();
+  app = await startApp({ ...app.env, DATA_DIR: app.dataDir });
+  const deadline = Date.now() + 120_000;
+  let checks: { latest: { kind: string; status: string; verdict: string | null }[] };
+  for (;;) {
+    checks = await (await fetch(`${app.url}/api/v1/models/embedded/versions/0.2.0/checks`, { headers: auth })).json();
+    if (checks.latest.length === 4 && checks.latest.every((r) => r.status === "finished")) break;
+    if (Date.now() > deadline) throw new Error(`checks did not finish: ${JSON.stringify(checks)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  expect(Object.fromEntries(checks.latest.map((r) => [r.kind, r.verdict]))).toEqual({ validation: "pass", fairness: "pass", adversarial: "pass", security: "pass" });
+}, 240_000);

@@ -1,0 +1,128 @@
+// The worker's side of a CheckRun's life: claim it (queued|running → running, attempt counted), report
+// progress, and finish it exactly once. "Exactly once" is the database's job: finishing is a
+// conditional update on a row that a trigger freezes once finished, so a job that a second worker
+// re-runs after the first died (or a slow duplicate) can never overwrite or duplicate a result.
+import { recordAuditEvent } from "../audit/record-event.ts";
+import type { Db, Tx } from "../db/types.ts";
+import type { CheckKind, CheckOutcome, Thresholds, Verdict } from "./types.ts";
+
+export type ClaimedRun = {
+  id: string;
+  kind: CheckKind;
+  attempt: number;
+  seed: number;
+  thresholds: Thresholds[CheckKind];
+  version: { id: string; model: string; version: string; manifestDigest: string; manifest: unknown };
+  files: { path: string; sha256: string; size: number }[];
+};
+
+/** Marks the run as running on `workerId`; null when it is already finished (nothing to do). */
+export async function claimCheckRun(db: Db, { runId, workerId }: { runId: string; workerId: string }): Promise<ClaimedRun | null> {
+  const claimed = await db.checkRun.updateMany({
+    where: { id: runId, status: { not: "finished" } },
+    data: { status: "running", workerId, attempts: { increment: 1 }, startedAt: new Date(), progress: 0, progressMessage: "starting" },
+  });
+  if (claimed.count === 0) return null;
+  const run = await db.checkRun.findUniqueOrThrow({
+    where: { id: runId },
+    include: { version: { include: { model: { select: { name: true } }, files: { orderBy: { path: "asc" } } } } },
+  });
+  return {
+    id: run.id,
+    kind: run.kind,
+    attempt: run.attempts,
+    seed: run.seed,
+    thresholds: run.thresholds as Thresholds[CheckKind],
+    version: {
+      id: run.version.id,
+      model: run.version.model.name,
+      version: run.version.version,
+      manifestDigest: run.version.manifestDigest,
+      manifest: run.version.manifest,
+    },
+    files: run.version.files.map((f) => ({ path: f.path, sha256: f.blobDigest, size: Number(f.size) })),
+  };
+}
+
+/** Best effort: progress is for people watching, so a lost update is harmless. */
+export async function reportCheckProgress(db: Db, { runId, fraction, message }: { runId: string; fraction: number; message: string }): Promise<void> {
+  await db.checkRun
+    .updateMany({ where: { id: runId, status: "running" }, data: { progress: Math.max(0, Math.min(1, fraction)), progressMessage: message.slice(0, 200) } })
+    .catch(() => undefined);
+}
+
+/**
+ * Stores the outcome, updates the version's status and writes the audit event, in one transaction.
+ * Returns false when the run had already been finished by someone else (the outcome is dropped).
+ */
+export async function finishCheckRun(
+  db: Db,
+  opts: { runId: string; workerId: string; outcome: CheckOutcome; log: string; startedAt: Date; finishedAt?: Date },
+): Promise<boolean> {
+  const finishedAt = opts.finishedAt ?? new Date();
+  return db.$transaction(async (tx) => {
+    const run = await tx.checkRun.findUnique({ where: { id: opts.runId }, select: { versionId: true, kind: true, inputsDigest: true, checkerVersion: true, seed: true } });
+    if (!run) return false;
+    await lockVersion(tx, run.versionId);
+    const updated = await tx.checkRun.updateMany({
+      where: { id: opts.runId, status: { not: "finished" } },
+      data: {
+        status: "finished",
+        verdict: opts.outcome.verdict,
+        summary: opts.outcome.summary.slice(0, 1000),
+        metrics: opts.outcome.metrics as object,
+        findings: opts.outcome.findings as object,
+        log: opts.log.slice(-200_000),
+        progress: 1,
+        progressMessage: "finished",
+        finishedAt,
+        durationMs: Math.max(0, finishedAt.getTime() - opts.startedAt.getTime()),
+        workerId: opts.workerId,
+      },
+    });
+    if (updated.count === 0) return false;
+    const version = await updateVersionStatus(tx, run.versionId);
+    await recordAuditEvent(tx, {
+      actor: { type: "system", id: `worker:${opts.workerId}` },
+      action: "check.finished",
+      subject: { type: "model_version", id: `${version.model.name}@${version.version}` },
+      payload: {
+        runId: opts.runId,
+        kind: run.kind,
+        verdict: opts.outcome.verdict,
+        summary: opts.outcome.summary.slice(0, 1000),
+        manifestDigest: version.manifestDigest,
+        inputsDigest: run.inputsDigest,
+        checkerVersion: run.checkerVersion,
+        seed: run.seed,
+      },
+    });
+    return true;
+  });
+}
+
+// Serialises concurrent finishes of one version's checks, so the last one always sees all results.
+async function lockVersion(tx: Tx, versionId: string): Promise<void> {
+  await tx.$queryRaw`SELECT 1 FROM "ModelVersion" WHERE "id" = ${versionId}::uuid FOR UPDATE`;
+}
+
+/**
+ * A version is `checking` while the latest run of any check is unfinished, then `failed` if any latest
+ * verdict is fail or error (someone must look), else `checked`.
+ */
+async function updateVersionStatus(tx: Tx, versionId: string) {
+  const runs = await tx.checkRun.findMany({ where: { versionId }, orderBy: { queuedAt: "desc" }, select: { kind: true, status: true, verdict: true } });
+  const latest = new Map<CheckKind, { status: string; verdict: Verdict | null }>();
+  for (const r of runs) if (!latest.has(r.kind)) latest.set(r.kind, r);
+  const all = [...latest.values()];
+  const status = all.some((r) => r.status !== "finished")
+    ? "checking"
+    : all.some((r) => r.verdict === "fail" || r.verdict === "error")
+      ? "failed"
+      : "checked";
+  return tx.modelVersion.update({
+    where: { id: versionId },
+    data: { status },
+    select: { version: true, manifestDigest: true, model: { select: { name: true } } },
+  });
+}

@@ -1,0 +1,12 @@
+// Messages between a worker and the child process that runs one check (over Node's IPC channel).
+import type { Config } from "../../config/index.ts";
+import type { ClaimedRun } from "../record-check-result.ts";
+import type { CheckOutcome } from "../types.ts";
+
+/** `storage` is the worker's object store; absent, the child reads it from its environment (parseConfig). */
+export type ParentMessage = { type: "run"; run: ClaimedRun; storage?: Config["storage"] };
+
+export type ChildMessage =
+  | { type: "progress"; fraction: number; message: string }
+  | { type: "log"; line: string }
+  | { type: "result"; outcome: CheckOutcome };
