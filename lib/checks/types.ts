@@ -133,6 +133,7 @@ export const defaultThresholds: Thresholds = {
       "joblib.numpy_pickle",
       "collections.OrderedDict",
       "collections.defaultdict",
+      "builtins.object",
       "builtins.dict",
       "builtins.list",
       "builtins.set",

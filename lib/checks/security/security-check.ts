@@ -13,6 +13,7 @@
 // file fails with "pickle_compressed_unsupported": a pickle the registry cannot read cannot be shown safe.
 import { Readable } from "node:stream";
 import { gunzipSync, inflateSync } from "node:zlib";
+import { formatBytes as formatBinaryBytes } from "../../format/bytes.ts";
 import type { CheckContext, CheckFunction, CheckOutcome, Finding } from "../types.ts";
 import { checkExternalData, decodeOnnxModel, InvalidOnnxModelError } from "./onnx-external-data.ts";
 import { describeImportEffect, scanPickle, type PickleImport, type PickleScanResult } from "./pickle-scan.ts";
@@ -390,13 +391,7 @@ async function peekFile(ctx: CheckContext, path: string, n: number): Promise<Uin
   return Buffer.concat(chunks).subarray(0, n);
 }
 
-export function formatBytes(n: number): string {
-  const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} bytes` : `${v.toFixed(1)} ${units[u]} (${n} bytes)`;
+/** "1.5 MiB (1572864 bytes)": reviewers comparing a size with a limit want the exact number too. */
+function formatBytes(n: number): string {
+  return n < 1024 ? `${n} bytes` : `${formatBinaryBytes(n)} (${n} bytes)`;
 }
