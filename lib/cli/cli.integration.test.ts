@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, startApp, TEST_BOOTSTRAP_TOKEN, type AppServer } from "../testing/app-server.ts";
+import { sampleEnvelope } from "../checks/testing/sample-envelope.ts";
 
 const ARTIFACT_BYTES = 20 * 1024 * 1024 + 123;
 const CI_EMAIL = "ci-bot@example.com";
@@ -260,6 +261,39 @@ describe("verify", () => {
     const run = await cli(["verify", "credit-risk@9.9.9"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error: model 'credit-risk' has no version '9\.9\.9' \(HTTP 404 version_not_found\)$/m);
+  });
+});
+
+describe("checks", () => {
+  it("waits for the server's checks and gates CI: exit 0 when all pass, progress on stderr", async () => {
+    const dir = path.join(work, "scorer");
+    mkdirSync(dir, { recursive: true });
+    const { manifest, files } = sampleEnvelope("scorer-cli", "1.0.0");
+    for (const [file, bytes] of Object.entries(files)) writeFileSync(path.join(dir, file), bytes);
+    writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest));
+    expect((await cli(["push", dir, "--model", "scorer-cli", "--create-model"])).code).toBe(0);
+
+    const waited = await cli(["checks", "scorer-cli@1.0.0", "--wait", "--timeout", "3m"]);
+    expect(waited.code, waited.stdout + waited.stderr).toBe(0);
+    expect(waited.stdout).toMatch(/^scorer-cli@1\.0\.0: passed/m);
+    for (const kind of ["validation", "fairness", "adversarial", "security"]) {
+      expect(waited.stdout).toMatch(new RegExp(`^${kind}\\s+pass`, "m"));
+      expect(waited.stderr).toMatch(new RegExp(`^${kind}: pass`, "m"));
+    }
+
+    const rerun = await cli(["checks", "scorer-cli@1.0.0", "--rerun", "--wait", "--json"]);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toContain("queued validation, fairness, adversarial, security");
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ state: "passed" });
+  });
+
+  it("exits 1 and prints the reasons when a check fails", async () => {
+    // credit-risk@1.0.0's model.onnx is random bytes: validation and security must fail.
+    const result = await cli(["checks", "credit-risk@1.0.0", "--wait", "--timeout", "3m"]);
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/^credit-risk@1\.0\.0: failed/m);
+    expect(result.stdout).toMatch(/validation \S+: .*not a valid ONNX model/);
+    expect((await cli(["checks", "credit-risk"])).code).toBe(2);
   });
 });
 

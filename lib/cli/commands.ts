@@ -11,6 +11,7 @@ import type { RegistryClient } from "./http-client.ts";
 import { pushEnvelope } from "./push.ts";
 import { createToken, listTokens, revokeToken, type CreatedToken } from "./tokens.ts";
 import { verifyVersion } from "./verify.ts";
+import { watchChecks } from "./checks.ts";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 export type Values = Record<string, string | boolean | undefined>;
@@ -54,6 +55,21 @@ Options:
   --json                   print the full report as JSON`,
     options: { out: { type: "string" }, "public-key": { type: "string" }, json: { type: "boolean" } },
     run: runVerify,
+  },
+  checks: {
+    usage: "checks <model>@<version> [--wait] [--timeout 30m] [--rerun] [--json]",
+    summary: "show a version's check verdicts; with --wait, a CI gate (exit 1 unless all pass)",
+    help: `Shows the latest result of each server-side check (validation, fairness, adversarial,
+security) with its verdict and summary, and the findings of checks that did not pass.
+Exit 0 when no check failed or errored (not_applicable counts as passed), 1 otherwise.
+
+Options:
+  --wait                   wait until every check has finished, printing each verdict as it lands
+  --timeout <duration>     give up waiting after this long (default 30m; exit 1)
+  --rerun                  queue a fresh run of every check first (needs the write scope)
+  --json                   print the server's JSON answer`,
+    options: { wait: { type: "boolean" }, timeout: { type: "string" }, rerun: { type: "boolean" }, json: { type: "boolean" } },
+    run: runChecks,
   },
   "token create": {
     usage: "token create --name <name> --scopes read,write[,review,admin] [--expires-in 30d] [--user-email <email>] [--direct] [--json]",
@@ -161,6 +177,41 @@ async function runPush({ positionals, values, io, client }: Context): Promise<nu
       `page:    ${result.pageUrl}\n`,
   );
   return 0;
+}
+
+async function runChecks({ positionals, values, io, client }: Context): Promise<number> {
+  const [ref, ...extra] = positionals;
+  if (!ref) throw new UsageError("checks needs <model>@<version>", "checks");
+  if (extra.length) throw new UsageError(`unexpected argument(s): ${extra.join(" ")}`, "checks");
+  const at = ref.lastIndexOf("@");
+  if (at <= 0 || at === ref.length - 1) throw new UsageError(`'${ref}' is not <model>@<version>`, "checks");
+  const timeout = values.timeout as string | undefined;
+  const record = await watchChecks({
+    client: client(),
+    model: ref.slice(0, at),
+    version: ref.slice(at + 1),
+    rerun: Boolean(values.rerun),
+    wait: Boolean(values.wait),
+    timeoutMs: timeout ? parseDuration(timeout) : undefined,
+    log: io.stderr,
+  });
+  const failed = record.state === "failed";
+  if (values.json) {
+    io.stdout.write(JSON.stringify(record, null, 2) + "\n");
+    return failed ? 1 : 0;
+  }
+  const rows = record.latest.map((r) => [
+    r.kind,
+    r.status === "finished" ? (r.verdict ?? "?") : `${r.status}${r.progress !== null ? ` ${Math.round(r.progress * 100)}%` : ""}`,
+    r.durationMs !== null ? `${(r.durationMs / 1000).toFixed(1)} s` : "",
+    r.summary ?? r.progressMessage ?? "",
+  ]);
+  io.stdout.write(`${record.model}@${record.version}: ${record.state} (${record.summary})\n${rows.length ? formatTable(rows) + "\n" : ""}`);
+  for (const run of record.latest.filter((r) => r.verdict === "fail" || r.verdict === "error")) {
+    const shown = run.findings.filter((f) => f.severity === "error").slice(0, 10);
+    for (const f of shown) io.stdout.write(`  ${run.kind} ${f.code}: ${f.message}\n`);
+  }
+  return failed ? 1 : 0;
 }
 
 async function runVerify({ positionals, values, io, client }: Context): Promise<number> {
