@@ -5,6 +5,8 @@ import { notFound } from "../http/errors.ts";
 import { findModelId } from "../registry/models.ts";
 import { checkKinds, verdicts, type CheckKind } from "./types.ts";
 
+const LOG_TAIL_CHARS = 64 * 1024;
+
 const findingSchema = z
   .object({
     severity: z.enum(["info", "warning", "error"]),
@@ -35,6 +37,10 @@ export const checkRunViewSchema = z
     durationMs: z.number().int().nullable(),
     metrics: z.record(z.string(), z.unknown()).nullable(),
     findings: z.array(findingSchema),
+    log: z
+      .object({ text: z.string(), truncated: z.boolean(), length: z.number().int() })
+      .nullable()
+      .describe(`the run's log; the last ${LOG_TAIL_CHARS / 1024} KiB when longer (where a failing run's last words are)`),
   })
   .meta({ id: "CheckRun" });
 export type CheckRunView = z.infer<typeof checkRunViewSchema>;
@@ -43,7 +49,7 @@ export const checksSummarySchema = z
   .object({
     state: z.enum(["not_run", "running", "passed", "failed"]).describe("failed: a latest verdict is fail or error"),
     summary: z.string(),
-    latest: z.array(checkRunViewSchema.omit({ metrics: true, findings: true, thresholds: true })),
+    latest: z.array(checkRunViewSchema.omit({ metrics: true, findings: true, thresholds: true, log: true })),
   })
   .meta({ id: "ChecksSummary" });
 export type ChecksSummary = z.infer<typeof checksSummarySchema>;
@@ -55,8 +61,8 @@ export const checksViewSchema = z
     manifestDigest: z.string(),
     state: checksSummarySchema.shape.state,
     summary: z.string(),
-    latest: z.array(checkRunViewSchema).describe("the most recent run of each check, with metrics and findings"),
-    history: z.array(checkRunViewSchema.omit({ metrics: true, findings: true })).describe("every run, newest first"),
+    latest: z.array(checkRunViewSchema).describe("the most recent run of each check, with metrics, findings and log"),
+    history: z.array(checkRunViewSchema.omit({ metrics: true, findings: true, log: true })).describe("every run, newest first"),
   })
   .meta({ id: "Checks" });
 export type ChecksView = z.infer<typeof checksViewSchema>;
@@ -81,6 +87,7 @@ type RunRow = {
   durationMs: number | null;
   metrics?: unknown;
   findings?: unknown;
+  log?: string | null;
 };
 
 export function toCheckRunView(r: RunRow): CheckRunView {
@@ -104,6 +111,7 @@ export function toCheckRunView(r: RunRow): CheckRunView {
     durationMs: r.durationMs,
     metrics: (r.metrics ?? null) as Record<string, unknown> | null,
     findings: (Array.isArray(r.findings) ? r.findings : []) as CheckRunView["findings"],
+    log: r.log ? { text: r.log.length > LOG_TAIL_CHARS ? r.log.slice(-LOG_TAIL_CHARS) : r.log, truncated: r.log.length > LOG_TAIL_CHARS, length: r.log.length } : null,
   };
 }
 
@@ -147,7 +155,7 @@ const summarySelect = {
 export async function getChecksSummary(db: Tx, versionId: string): Promise<ChecksSummary> {
   const runs = await db.checkRun.findMany({ where: { versionId }, orderBy: [{ queuedAt: "desc" }, { id: "desc" }], select: summarySelect });
   const latest = latestPerKind(runs).map((r) => {
-    const { metrics: _m, findings: _f, thresholds: _t, ...view } = toCheckRunView(r);
+    const { metrics: _m, findings: _f, thresholds: _t, log: _l, ...view } = toCheckRunView(r);
     return view;
   });
   return { ...summarizeChecks(latest), latest };
@@ -170,7 +178,7 @@ export async function listCheckRuns(db: Tx, { model, version }: { model: string;
     ...summarizeChecks(latest),
     latest,
     history: history.map((r) => {
-      const { metrics: _m, findings: _f, ...view } = toCheckRunView(r);
+      const { metrics: _m, findings: _f, log: _l, ...view } = toCheckRunView(r);
       return view;
     }),
   };

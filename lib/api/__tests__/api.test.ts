@@ -416,6 +416,8 @@ describe("checks", () => {
     });
     const fairness = checks.latest.find((r: Json) => r.kind === "fairness");
     expect(fairness.metrics.rows).toBe(2000);
+    expect(fairness.log).toMatchObject({ truncated: false });
+    expect(fairness.log.text).toMatch(/running fairness for checked@1\.0\.0/);
     expect(fairness.thresholds).toMatchObject({ minDemographicParityRatio: 0.8, maxEqualizedOddsDifference: 0.1 });
     const version = await api(`/api/v1/models/${model}/versions/1.0.0`);
     expect(version.body).toMatchObject({ status: "checked", checks: { state: "passed" } });

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { ChecksPanel } from "@/components/checks/checks-panel";
 import { modelHref } from "@/components/links";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -144,15 +145,7 @@ export default async function VersionPage({ params }: { params: Params }) {
         </div>
 
         <aside className="space-y-6" aria-label="Checks and provenance">
-          <Card aria-labelledby="checks-heading">
-            <CardHeader id="checks-heading" title="Checks" />
-            <CardBody>
-              <Alert tone="info" title="Checks arrive with the checks engine">
-                Validation, fairness, adversarial and security checks will run on the server against this exact manifest digest, and their
-                results will appear here.
-              </Alert>
-            </CardBody>
-          </Card>
+          <ChecksPanel model={version.model} version={version.version} checks={version.checks} />
           <Card aria-labelledby="provenance-heading">
             <CardHeader id="provenance-heading" title="Provenance" description="As declared in the manifest." />
             <CardBody>
