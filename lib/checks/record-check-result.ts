@@ -4,14 +4,16 @@
 // re-runs after the first died (or a slow duplicate) can never overwrite or duplicate a result.
 import { recordAuditEvent } from "../audit/record-event.ts";
 import type { Db, Tx } from "../db/types.ts";
-import type { CheckKind, CheckOutcome, Thresholds, Verdict } from "./types.ts";
+import type { StoredThresholds } from "./thresholds.ts";
+import { latestPerKind } from "./list-check-runs.ts";
+import type { CheckKind, CheckOutcome } from "./types.ts";
 
 export type ClaimedRun = {
   id: string;
   kind: CheckKind;
   attempt: number;
   seed: number;
-  thresholds: Thresholds[CheckKind];
+  thresholds: StoredThresholds;
   version: { id: string; model: string; version: string; manifestDigest: string; manifest: unknown };
   files: { path: string; sha256: string; size: number }[];
 };
@@ -32,7 +34,7 @@ export async function claimCheckRun(db: Db, { runId, workerId }: { runId: string
     kind: run.kind,
     attempt: run.attempts,
     seed: run.seed,
-    thresholds: run.thresholds as Thresholds[CheckKind],
+    thresholds: run.thresholds as StoredThresholds,
     version: {
       id: run.version.id,
       model: run.version.model.name,
@@ -60,6 +62,8 @@ export async function finishCheckRun(
   opts: { runId: string; workerId: string; outcome: CheckOutcome; log: string; startedAt: Date; finishedAt?: Date },
 ): Promise<boolean> {
   const finishedAt = opts.finishedAt ?? new Date();
+  const outcome = withoutNul(opts.outcome);
+  const log = withoutNul(opts.log);
   return db.$transaction(async (tx) => {
     const run = await tx.checkRun.findUnique({ where: { id: opts.runId }, select: { versionId: true, kind: true, inputsDigest: true, checkerVersion: true, seed: true } });
     if (!run) return false;
@@ -68,11 +72,11 @@ export async function finishCheckRun(
       where: { id: opts.runId, status: { not: "finished" } },
       data: {
         status: "finished",
-        verdict: opts.outcome.verdict,
-        summary: opts.outcome.summary.slice(0, 1000),
-        metrics: opts.outcome.metrics as object,
-        findings: opts.outcome.findings as object,
-        log: opts.log.slice(-200_000),
+        verdict: outcome.verdict,
+        summary: outcome.summary.slice(0, 1000),
+        metrics: outcome.metrics as object,
+        findings: outcome.findings as object,
+        log: log.slice(-200_000),
         progress: 1,
         progressMessage: "finished",
         finishedAt,
@@ -89,8 +93,8 @@ export async function finishCheckRun(
       payload: {
         runId: opts.runId,
         kind: run.kind,
-        verdict: opts.outcome.verdict,
-        summary: opts.outcome.summary.slice(0, 1000),
+        verdict: outcome.verdict,
+        summary: outcome.summary.slice(0, 1000),
         manifestDigest: version.manifestDigest,
         inputsDigest: run.inputsDigest,
         checkerVersion: run.checkerVersion,
@@ -99,6 +103,19 @@ export async function finishCheckRun(
     });
     return true;
   });
+}
+
+/**
+ * Postgres text and jsonb cannot hold U+0000, and results quote attacker-chosen bytes (pickle import
+ * names, zip entry names, CSV values). A NUL would make the result unstorable and the run retried
+ * forever, so it is shown as U+2400 (␀) instead.
+ */
+export function withoutNul<T>(value: T): T {
+  if (typeof value === "string") return value.replaceAll("\u0000", "\u2400") as T;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;
+  return value;
 }
 
 // Serialises concurrent finishes of one version's checks, so the last one always sees all results.
@@ -111,10 +128,12 @@ async function lockVersion(tx: Tx, versionId: string): Promise<void> {
  * verdict is fail or error (someone must look), else `checked`.
  */
 async function updateVersionStatus(tx: Tx, versionId: string) {
-  const runs = await tx.checkRun.findMany({ where: { versionId }, orderBy: { queuedAt: "desc" }, select: { kind: true, status: true, verdict: true } });
-  const latest = new Map<CheckKind, { status: string; verdict: Verdict | null }>();
-  for (const r of runs) if (!latest.has(r.kind)) latest.set(r.kind, r);
-  const all = [...latest.values()];
+  const runs = await tx.checkRun.findMany({
+    where: { versionId },
+    orderBy: [{ queuedAt: "desc" }, { id: "desc" }],
+    select: { kind: true, status: true, verdict: true },
+  });
+  const all = latestPerKind(runs);
   const status = all.some((r) => r.status !== "finished")
     ? "checking"
     : all.some((r) => r.verdict === "fail" || r.verdict === "error")

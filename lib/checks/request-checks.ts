@@ -10,6 +10,7 @@ import { sha256Hex } from "../integrity/digest.ts";
 import { findModelId } from "../registry/models.ts";
 import { parseStoredOverrides, resolveThresholds } from "../policy/stage-policy.ts";
 import { checkerVersions } from "./checker-versions.ts";
+import { thresholdsToStore } from "./thresholds.ts";
 import { checkKinds, type CheckKind } from "./types.ts";
 
 export type RequestedRun = { id: string; kind: CheckKind };
@@ -33,13 +34,14 @@ export async function requestChecksInTx(
   const seed = opts.seed ?? defaultSeed(opts.manifestDigest);
   const runs: RequestedRun[] = [];
   for (const kind of opts.kinds ?? checkKinds) {
+    const stored = thresholdsToStore(kind, thresholds);
     const run = await tx.checkRun.create({
       data: {
         versionId: opts.versionId,
         kind,
         checkerVersion: checkerVersions[kind],
-        inputsDigest: checkInputsDigest({ kind, manifestDigest: opts.manifestDigest, thresholds: thresholds[kind], seed }),
-        thresholds: thresholds[kind] as object,
+        inputsDigest: checkInputsDigest({ kind, manifestDigest: opts.manifestDigest, thresholds: stored, seed }),
+        thresholds: stored as object,
         seed,
         trigger: opts.trigger,
         requestedById: opts.requestedBy.type === "user" ? opts.requestedBy.id : null,

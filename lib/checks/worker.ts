@@ -99,6 +99,7 @@ export async function sweepUnsentRuns(prisma: Db, queue: CheckQueue): Promise<{ 
   const open = await prisma.checkRun.findMany({
     where: { status: { not: "finished" }, queuedAt: { lt: new Date(Date.now() - graceMs) } },
     select: { id: true, attempts: true, startedAt: true },
+    orderBy: { queuedAt: "asc" },
     take: 500,
   });
   if (!open.length) return { sent: 0, abandoned: 0 };

@@ -3,6 +3,7 @@
 // process and its outcome is stored once, audited, and summarised on the version. Real Postgres,
 // real files, real onnxruntime.
 import { spawn, type ChildProcess } from "node:child_process";
+import { Readable } from "node:stream";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -21,7 +22,8 @@ import { rerunChecks } from "../request-checks.ts";
 import { runCheckInSandbox } from "../sandbox/run-in-sandbox.ts";
 import { sampleEnvelope } from "../testing/sample-envelope.ts";
 import { updateModelPolicy } from "../../policy/stage-policy.ts";
-import type { ClaimedRun } from "../record-check-result.ts";
+import { finishCheckRun, type ClaimedRun } from "../record-check-result.ts";
+import { createObjectStore } from "../../storage/index.ts";
 
 const admin: Actor = { type: "bootstrap", id: "bootstrap", email: "bootstrap@localhost", role: "admin", scopes: ["read", "write", "review", "admin"] };
 
@@ -138,6 +140,35 @@ describe("checks engine", () => {
   });
 });
 
+describe("storing results", () => {
+  it("keeps results that quote NUL bytes (shown as ␀) instead of failing to store them forever", async () => {
+    const services = await createServices(configFor({ CHECK_WORKER_IN_PROCESS: "false" }), { announce: false, worker: false });
+    try {
+      await createModel(services.prisma, { actor: admin, name: "nul-bytes" });
+      await upload(services, "nul-bytes", "1.0.0");
+      const run = await services.prisma.checkRun.findFirstOrThrow({ where: { version: { model: { name: "nul-bytes" } }, kind: "security" } });
+      const stored = await finishCheckRun(services.prisma, {
+        runId: run.id,
+        workerId: "test",
+        outcome: {
+          verdict: "fail",
+          summary: "model.pkl imports os\u0000.system",
+          metrics: { "name\u0000": ["v\u0000"] },
+          findings: [{ severity: "error", code: "pickle_dangerous_import", message: "a\u0000b" }],
+        },
+        log: "line\u0000",
+        startedAt: new Date(),
+      });
+      expect(stored).toBe(true);
+      const row = await services.prisma.checkRun.findUniqueOrThrow({ where: { id: run.id } });
+      expect(row).toMatchObject({ status: "finished", summary: "model.pkl imports os\u2400.system", metrics: { "name\u2400": ["v\u2400"] }, log: "line\u2400" });
+      expect((row.findings as { message: string }[])[0]!.message).toBe("a\u2400b");
+    } finally {
+      await closeServices(services);
+    }
+  });
+});
+
 describe("sandbox limits", () => {
   const run: ClaimedRun = {
     id: "00000000-0000-4000-8000-000000000000",
@@ -154,6 +185,29 @@ describe("sandbox limits", () => {
     expect(outcome.verdict).toBe("error");
     expect(outcome.findings[0]!.code).toBe("check_timeout");
     expect(outcome.summary).toMatch(/did not finish within its time limit/);
+  });
+
+  it("delivers a large result whole (the child waits until it is written before leaving)", async () => {
+    // 3000 unlisted, never-called imports: a pass with 3000 warnings, several hundred KB of result.
+    const parts: Buffer[] = [Buffer.from([0x80, 0x02])];
+    for (let i = 0; i < 3000; i++) parts.push(Buffer.from(`cvendor_module_${i}\nHelper${i}\n0`, "latin1"));
+    parts.push(Buffer.from("N.", "latin1"));
+    const pickle = Buffer.concat(parts);
+    const dir = mkdtempSync(path.join(os.tmpdir(), "registry-sandbox-store-"));
+    const storage = { kind: "filesystem" as const, dir };
+    const store = createObjectStore(storage);
+    await store.ensureReady();
+    const { digest, size } = await store.putBlob(Readable.from([pickle]));
+    const big: ClaimedRun = {
+      ...run,
+      version: { ...run.version, manifest: { name: "m", version: "1.0.0", artifact: { path: "model.pkl", format: "pickle" } } },
+      thresholds: { maxArtifactBytes: 1024 ** 2, pickleAllowList: [] },
+      files: [{ path: "model.pkl", sha256: digest, size }],
+    };
+    const { outcome } = await runCheckInSandbox(big, { timeoutMs: 60_000, memoryLimitBytes: 1024 ** 3, storage });
+    expect(outcome.summary).not.toMatch(/ended without a result/);
+    expect(JSON.stringify(outcome).length).toBeGreaterThan(200_000);
+    expect(outcome.findings.filter((f) => f.message.includes("vendor_module_2999"))).not.toHaveLength(0);
   });
 
   it("a check that exceeds its memory limit ends as an error that says so", async () => {

@@ -234,6 +234,13 @@ describe("loadOnnxModel errors", () => {
     }
   });
 
+  it("refuses a model its external-data guard cannot walk, instead of letting the runtime resolve unchecked paths", async () => {
+    // An unknown protobuf group field (wire types 3/4, field 99) at the top level: onnxruntime skips it
+    // and would then read 'package.json' relative to its working directory.
+    const hidden = Buffer.concat([Buffer.from(buildModelWithExternalData({ location: "package.json" })), Buffer.from([0x9b, 0x06, 0x9c, 0x06])]);
+    await expect(loadOnnxModel(hidden, {})).rejects.toThrow(/^not a valid ONNX model: its protobuf could not be scanned for external data/);
+  });
+
   it("refuses a batch without a feature's column", async () => {
     const model = await loadOnnxModel(buildLinearClassifier({ features, weights, bias }), { inputSchema: tensorSchema });
     const batch = rowsToBatch(rows(3), tensorSchema);

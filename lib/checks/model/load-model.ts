@@ -580,7 +580,9 @@ function walkMessage(bytes: Uint8Array, visit: Walker): void {
 
 /**
  * The `location` of every tensor stored outside the file (data_location = EXTERNAL), in the main graph,
- * subgraphs, functions and training graphs. Malformed bytes yield [] — the runtime reports those better.
+ * subgraphs, functions and training graphs. Bytes this walker cannot follow throw: this is a guard,
+ * and a guard that gave up would let onnxruntime resolve references (relative to the working
+ * directory) that nobody checked.
  */
 export function findExternalDataLocations(modelBytes: Uint8Array): string[] {
   const locations: string[] = [];
@@ -631,8 +633,11 @@ export function findExternalDataLocations(modelBytes: Uint8Array): string[] {
       else if (field === 25) walkMessage(v, (f, _w2, n) => f === 7 && n instanceof Uint8Array && nodeProto(n));
       else if (field === 20) walkMessage(v, (f, _w2, g) => (f === 1 || f === 2) && g instanceof Uint8Array && graph(g));
     });
-  } catch {
-    return [];
+  } catch (error) {
+    throw new ModelRunError(
+      `not a valid ONNX model: its protobuf could not be scanned for external data references (${error instanceof Error ? error.message : String(error)})`,
+      "invalid_onnx",
+    );
   }
   return locations;
 }

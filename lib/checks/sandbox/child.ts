@@ -2,13 +2,13 @@
 // reads the version's files straight from the object store, never opens the database, and reports
 // back over IPC. Running checks here keeps a crashing native runtime, a runaway allocation or an
 // endless loop away from the worker, which can then always record an `error` verdict.
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { parseConfig } from "../../config/index.ts";
 import { manifestSchema } from "../../registry/envelope.ts";
 import { createObjectStore } from "../../storage/index.ts";
 import { loadOnnxModel } from "../model/load-model.ts";
-import type { CheckContext, CheckFunction, CheckKind, CheckOutcome, EnvelopeFiles, LoadedModel, Thresholds } from "../types.ts";
-import { defaultThresholds } from "../types.ts";
+import { thresholdsForCheck } from "../thresholds.ts";
+import type { CheckContext, CheckFunction, CheckKind, CheckOutcome, EnvelopeFiles, LoadedModel } from "../types.ts";
 import type { ChildMessage, ParentMessage } from "./protocol.ts";
 
 const checks: Record<CheckKind, () => Promise<CheckFunction>> = {
@@ -17,6 +17,9 @@ const checks: Record<CheckKind, () => Promise<CheckFunction>> = {
   adversarial: async () => (await import("../adversarial/adversarial-check.ts")).runAdversarialCheck,
   security: async () => (await import("../security/security-check.ts")).runSecurityCheck,
 };
+
+/** Checks get this long to stop by themselves (ctx.signal) before the worker kills the process. */
+const ABORT_GRACE_MS = 2000;
 
 function send(message: ChildMessage): void {
   process.send?.(message);
@@ -27,18 +30,16 @@ process.on("disconnect", () => process.exit(0));
 
 process.once("message", (message: ParentMessage) => {
   if (message?.type !== "run") return;
-  runCheck(message)
+  const signal = AbortSignal.timeout(Math.max(1, message.timeoutMs - ABORT_GRACE_MS));
+  runCheck(message, signal)
+    .catch((error: unknown) => (signal.aborted ? timedOut(message.timeoutMs) : crashed(error)))
     .then((outcome) => {
-      send({ type: "result", outcome });
-      process.disconnect?.();
-    })
-    .catch((error: unknown) => {
-      send({ type: "result", outcome: crashed(error) });
-      process.disconnect?.();
+      // Disconnect only once the result is written: a large result is still in flight when send() returns.
+      process.send?.({ type: "result", outcome } satisfies ChildMessage, () => process.disconnect?.());
     });
 });
 
-async function runCheck({ run, storage }: ParentMessage): Promise<CheckOutcome> {
+async function runCheck({ run, storage }: ParentMessage, signal: AbortSignal): Promise<CheckOutcome> {
   // The stored manifest is canonical (digests and sizes filled in), which the envelope schema accepts.
   const manifest = manifestSchema.parse(run.version.manifest);
   const store = createObjectStore(storage ?? parseConfig().storage);
@@ -48,19 +49,27 @@ async function runCheck({ run, storage }: ParentMessage): Promise<CheckOutcome> 
     async open(path) {
       const file = list.get(path);
       if (!file) throw new Error(`the version has no file '${path}'`);
+      // Full reads from the store verify the sha256 as they flow (ObjectStore.getBlob).
       return (await store.getBlob(file.sha256)).stream;
     },
     async readBytes(path, maxBytes) {
       const file = list.get(path);
       if (!file) throw new Error(`the version has no file '${path}'`);
       if (file.size > maxBytes) throw new Error(`'${path}' is ${file.size} bytes, more than the ${maxBytes} this check reads`);
-      const chunks: Buffer[] = [];
-      for await (const chunk of (await store.getBlob(file.sha256)).stream as Readable) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
+      // Preallocated: collecting chunks and concatenating would hold the file twice.
+      const bytes = Buffer.allocUnsafe(file.size);
+      let offset = 0;
+      for await (const chunk of (await store.getBlob(file.sha256)).stream as Readable) {
+        const piece = chunk as Buffer;
+        if (offset + piece.length > bytes.length) throw new Error(`'${path}' is longer than its recorded size`);
+        piece.copy(bytes, offset);
+        offset += piece.length;
+      }
+      if (offset !== bytes.length) throw new Error(`'${path}' is shorter than its recorded size`);
+      return bytes;
     },
   };
-  // The stored thresholds are this kind's slice; the context carries all kinds (defaults elsewhere).
-  const thresholds: Thresholds = { ...structuredClone(defaultThresholds), [run.kind]: run.thresholds };
+  const thresholds = thresholdsForCheck(run.kind, run.thresholds);
   let model: Promise<LoadedModel> | undefined;
   const ctx: CheckContext = {
     manifest,
@@ -77,8 +86,7 @@ async function runCheck({ run, storage }: ParentMessage): Promise<CheckOutcome> 
     },
     log: (line) => send({ type: "log", line }),
     progress: (fraction, message) => send({ type: "progress", fraction, message }),
-    // The parent enforces the time limit by killing this process; the signal lets checks stop tidily first.
-    signal: new AbortController().signal,
+    signal,
   };
   const check = await checks[run.kind]();
   try {
@@ -86,6 +94,11 @@ async function runCheck({ run, storage }: ParentMessage): Promise<CheckOutcome> 
   } finally {
     await store.close?.();
   }
+}
+
+function timedOut(timeoutMs: number): CheckOutcome {
+  const message = `The check did not finish within its time limit of ${Math.round(timeoutMs / 1000)} s and was stopped.`;
+  return { verdict: "error", summary: message, metrics: {}, findings: [{ severity: "error", code: "check_timeout", message }] };
 }
 
 function crashed(error: unknown): CheckOutcome {

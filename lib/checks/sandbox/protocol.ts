@@ -4,7 +4,7 @@ import type { ClaimedRun } from "../record-check-result.ts";
 import type { CheckOutcome } from "../types.ts";
 
 /** `storage` is the worker's object store; absent, the child reads it from its environment (parseConfig). */
-export type ParentMessage = { type: "run"; run: ClaimedRun; storage?: Config["storage"] };
+export type ParentMessage = { type: "run"; run: ClaimedRun; timeoutMs: number; storage?: Config["storage"] };
 
 export type ChildMessage =
   | { type: "progress"; fraction: number; message: string }

@@ -2,8 +2,10 @@
 // Whatever happens in the child (a crash of the native runtime, an exception, an endless loop, memory
 // growing without bound), this resolves with an outcome: the check's own, or an `error` that says why.
 import { fork, type ChildProcess } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { ClaimedRun } from "../record-check-result.ts";
 import type { CheckOutcome } from "../types.ts";
 import type { ChildMessage, ParentMessage } from "./protocol.ts";
@@ -26,6 +28,11 @@ function childEntry(root: string): string {
   return [root, "lib", "checks", "sandbox", "child.ts"].join(path.sep);
 }
 
+/** tsx's loader by absolute URL: the child's working directory is empty, so a bare "tsx" would not resolve. */
+function tsxLoader(root: string): string {
+  return pathToFileURL([root, "node_modules", "tsx", "dist", "loader.mjs"].join(path.sep)).href;
+}
+
 /** The repository root: the child is TypeScript run through tsx, from the source tree. */
 function projectRoot(): string {
   return process.env.REGISTRY_ROOT ?? process.cwd();
@@ -45,9 +52,12 @@ export async function runCheckInSandbox(
   // V8's heap is capped below the process limit so a JS allocation spiral fails inside the child with a
   // clear OOM rather than only being noticed by the RSS watchdog.
   const heapMb = Math.max(64, Math.floor((limits.memoryLimitBytes / 1024 / 1024) * 0.75));
+  // An empty working directory: nothing a model could reference by a relative path (onnxruntime
+  // resolves external data relative to it) is within reach — not the repository, not DATA_DIR.
+  const cwd = await mkdtemp(path.join(os.tmpdir(), "registry-check-"));
   const child = fork(childEntry(root), [], {
-    cwd: root,
-    execArgv: ["--import", "tsx", `--max-old-space-size=${heapMb}`],
+    cwd,
+    execArgv: ["--import", tsxLoader(root), `--max-old-space-size=${heapMb}`],
     stdio: ["ignore", "pipe", "pipe", "ipc"],
     serialization: "advanced",
     env: { ...process.env, NODE_OPTIONS: "" },
@@ -84,23 +94,34 @@ export async function runCheckInSandbox(
     });
   }, 100);
 
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  // A failed spawn (EAGAIN, ENOMEM…) emits "error" and never "exit"; both settle the same wait.
+  let spawnError: Error | undefined;
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+    child.once("error", (error) => {
+      spawnError = error;
+      resolve({ code: null, signal: null });
+    });
+  });
   child.on("message", (message: ChildMessage) => {
     if (message.type === "progress") onProgress(message.fraction, message.message);
     else if (message.type === "log") log(message.line);
     else if (message.type === "result") outcome = message.outcome;
   });
-  child.once("spawn", () => child.send({ type: "run", run, storage: limits.storage } satisfies ParentMessage));
+  child.once("spawn", () => child.send({ type: "run", run, timeoutMs: limits.timeoutMs, storage: limits.storage } satisfies ParentMessage));
 
   const { code, signal } = await exit;
   clearTimeout(timer);
   clearInterval(watchdog);
+  await rm(cwd, { recursive: true, force: true });
   const final =
     stopReason ??
     outcome ??
     limitExceeded(
       "check_process_died",
-      `The check's process ended without a result (${signal ? `signal ${signal}` : `exit code ${code}`})${stderrTail.length ? `: ${stderrTail.join(" ").slice(-500)}` : ""}.`,
+      spawnError
+        ? `The check's process could not be started: ${spawnError.message}.`
+        : `The check's process ended without a result (${signal ? `signal ${signal}` : `exit code ${code}`})${stderrTail.length ? `: ${stderrTail.join(" ").slice(-500)}` : ""}.`,
     );
   log(`finished: ${final.verdict} — ${final.summary}`);
   return { outcome: final, log: logLines.join("\n"), peakRssBytes };
