@@ -173,7 +173,7 @@ export function cpuSeconds(pid: number): number {
 }
 
 /** Busy CPU seconds of the whole machine (all cores) since boot, from /proc/stat. */
-function machineBusySeconds(): number {
+export function machineBusySeconds(): number {
   const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!;
   const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
   return (user! + nice! + system! + irq! + softirq! + steal!) / TICKS_PER_SECOND;

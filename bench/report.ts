@@ -5,12 +5,13 @@
 // is carried over from the previous file: the intro and the analysis of misses are written by people.
 import { existsSync, readFileSync } from "node:fs";
 import type { AliasResult } from "./alias.ts";
+import type { CheckSetRun, CheckTiming, ChecksResult } from "./checks.ts";
 import type { MachineInfo } from "./machine.ts";
 import type { MemoryResult } from "./memory.ts";
-import { cpuPerGiB, formatBytes, formatRatio, median, mibPerSecond, MiB, type Transfer } from "./stats.ts";
+import { cpuPerGiB, formatBytes, formatRatio, GiB, median, mibPerSecond, MiB, type Transfer } from "./stats.ts";
 import type { ThroughputResult } from "./throughput.ts";
 
-export const TARGETS = { throughputRatio: 0.8, peakRssBytes: 300 * MiB, aliasRatio: 0.5 } as const;
+export const TARGETS = { throughputRatio: 0.8, peakRssBytes: 300 * MiB, aliasRatio: 0.5, checksSeconds: 10, checksPeakRssBytes: 1 * GiB } as const;
 
 export type BenchResults = {
   machine: MachineInfo;
@@ -18,6 +19,8 @@ export type BenchResults = {
   throughput: ThroughputResult[];
   memory: MemoryResult[];
   alias: AliasResult;
+  /** Absent from runs made before the checks phase existed. */
+  checks?: ChecksResult;
 };
 
 type Row = { measure: string; registry: string; baseline: string; ratio: string; target: string; met: boolean };
@@ -80,7 +83,8 @@ export function summaryRows(results: BenchResults): Row[] {
 }
 
 function markdownTable(headers: string[], rows: string[][]): string {
-  const escape = (cell: string) => cell.replace(/\|/g, "\\|");
+  // A cell is one line: a crashed check's summary can carry a stack trace.
+  const escape = (cell: string) => cell.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
   return [
     `| ${headers.join(" | ")} |`,
     `| ${headers.map(() => "---").join(" | ")} |`,
@@ -92,10 +96,14 @@ function secondsList(t: Transfer): string {
   return t.seconds.map((s) => `${s.toFixed(2)} s`).join(", ");
 }
 
-export function renderResults(results: BenchResults, previous: string | undefined): string {
-  const handWritten = previous && previous.includes(START) && previous.includes(END)
+function handWrittenPart(previous: string | undefined): string {
+  return previous && previous.includes(START) && previous.includes(END)
     ? previous.slice(previous.indexOf(START), previous.indexOf(END) + END.length)
     : `${START}\n${DEFAULT_INTRO}\n${END}`;
+}
+
+export function renderResults(results: BenchResults, previous: string | undefined): string {
+  const handWritten = handWrittenPart(previous);
   const m = results.machine;
   const rows = summaryRows(results);
   const out: string[] = [handWritten, ""];
@@ -228,6 +236,7 @@ export function renderResults(results: BenchResults, previous: string | undefine
     "",
   );
 
+  if (results.checks) out.push(renderChecksSection(results.checks), "");
   out.push(METHOD, "");
   return out.join("\n");
 }
@@ -246,14 +255,255 @@ export function readPrevious(path: string): string | undefined {
 
 export function printSummary(results: BenchResults): void {
   const rows = summaryRows(results).map((r) => [r.measure, r.registry, r.baseline, r.ratio, r.target, r.met ? "met" : "NOT MET"]);
-  const headers = ["Measure", "Registry", "Baseline", "Ratio", "Target", "Met"];
+  printTable(["Measure", "Registry", "Baseline", "Ratio", "Target", "Met"], rows);
+  if (results.checks) printChecksSummary(results.checks);
+}
+
+export function printChecksSummary(checks: ChecksResult): void {
+  printTable(
+    ["Checks", "Result", "Target", "Met"],
+    checksTargetRows(checks).map((r) => [r.measure, r.result, r.target, r.met ? "met" : "NOT MET"]),
+  );
+}
+
+function printTable(headers: string[], rows: string[][]): void {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
   console.log(`\n${line(headers)}\n${widths.map((w) => "-".repeat(w)).join("  ")}`);
   for (const r of rows) console.log(line(r));
 }
 
-const METHOD = `## How each number is measured
+// ---- Checks ----
+// The checks phase can run alone (BENCH_ONLY=checks): its section is then spliced into the previous
+// RESULTS.md, so everything it prints must come from ChecksResult alone, machine context included.
+
+const CHECKS_HEADING = "## Checks on ";
+
+/** The round whose total is the median (the middle one; the faster of the two middles). */
+function medianRound(runs: CheckSetRun[]): CheckSetRun {
+  const sorted = [...runs].sort((a, b) => a.wallSeconds - b.wallSeconds);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+function checkPeak(c: CheckTiming): number {
+  return Math.max(c.sandboxPeakRssBytes, c.kernelPeakRssBytes ?? 0);
+}
+
+/** Over every round of a set, per check kind: the largest peak (memory targets are about the worst case). */
+function worstPeaks(runs: CheckSetRun[]): Map<string, number> {
+  const peaks = new Map<string, number>();
+  for (const run of runs) for (const c of run.checks) peaks.set(c.kind, Math.max(peaks.get(c.kind) ?? 0, checkPeak(c)));
+  return peaks;
+}
+
+function medianOf(runs: CheckSetRun[], kind: string, pick: (c: CheckTiming) => number | null): number {
+  return median(runs.flatMap((r) => r.checks.filter((c) => c.kind === kind).map(pick)).filter((v): v is number => v !== null));
+}
+
+function rowsLabel(rows: number): string {
+  return rows >= 1_000_000 && rows % 1_000_000 === 0 ? `${rows / 1_000_000}M` : rows.toLocaleString("en-US");
+}
+
+const seconds = (s: number) => `${s.toFixed(2)} s`;
+const mib = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
+const roundsList = (runs: CheckSetRun[]) => runs.map((r) => `${seconds(r.wallSeconds)} (others ${r.otherCores.toFixed(1)} cores)`).join(", ");
+const childCpu = (run: CheckSetRun) => run.checks.reduce((sum, c) => sum + (c.cpuSeconds ?? 0), 0);
+
+type ChecksRow = { measure: string; result: string; target: string; met: boolean };
+
+export function checksTargetRows(c: ChecksResult): ChecksRow[] {
+  const seq = median(c.sequential.map((r) => r.wallSeconds));
+  const conc = median(c.concurrent.map((r) => r.wallSeconds));
+  const peaks = [...worstPeaks([...c.sequential, ...c.concurrent])];
+  const [worstKind, worstPeak] = peaks.reduce((a, b) => (b[1] > a[1] ? b : a), ["none", 0]);
+  const combined = Math.max(...c.concurrent.map((r) => r.peakCombinedRssBytes));
+  const rows = rowsLabel(c.rows);
+  const notPass = new Map<string, number>();
+  for (const x of [...c.sequential, ...c.concurrent].flatMap((r) => r.checks))
+    if (x.verdict !== "pass") notPass.set(`${x.kind}: ${x.verdict}`, (notPass.get(`${x.kind}: ${x.verdict}`) ?? 0) + 1);
+  const runsPerKind = c.sequential.length + c.concurrent.length;
+  return [
+    { measure: `all four checks on ${rows} rows, one at a time (CHECK_CONCURRENCY=1), median`, result: seconds(seq), target: `≤ ${TARGETS.checksSeconds} s`, met: seq <= TARGETS.checksSeconds },
+    { measure: `all four checks on ${rows} rows, two at a time (CHECK_CONCURRENCY=2), median`, result: seconds(conc), target: `≤ ${TARGETS.checksSeconds} s`, met: conc <= TARGETS.checksSeconds },
+    { measure: `peak RSS of one check's process (largest: ${worstKind})`, result: mib(worstPeak), target: `< ${formatBytes(TARGETS.checksPeakRssBytes)}`, met: worstPeak < TARGETS.checksPeakRssBytes },
+    { measure: "peak RSS of two checks' processes at once (sum)", result: mib(combined), target: `< ${formatBytes(TARGETS.checksPeakRssBytes)}`, met: combined < TARGETS.checksPeakRssBytes },
+    {
+      measure: "verdicts of the sample model (every check, every round)",
+      result: notPass.size ? [...notPass].map(([what, n]) => `${what} (${n} of ${runsPerKind} runs)`).join(", ") : "all pass",
+      target: "all pass",
+      met: notPass.size === 0,
+    },
+  ];
+}
+
+/** Phases of one check from its progress reports: "label 0.12 s" between consecutive first sightings. */
+function phaseLine(c: CheckTiming): string {
+  if (c.phases.length === 0) return `no progress reported; ${seconds(c.wallSeconds)} in all`;
+  const parts = [`until the first report ${seconds(c.phases[0]!.atSeconds)}`];
+  c.phases.forEach((p, i) => {
+    const end = c.phases[i + 1]?.atSeconds ?? c.wallSeconds;
+    parts.push(`${i === c.phases.length - 1 ? `${p.message} → exit` : p.message} ${seconds(end - p.atSeconds)}`);
+  });
+  return parts.join(" · ");
+}
+
+export function renderChecksSection(c: ChecksResult): string {
+  const out: string[] = [];
+  const rows = rowsLabel(c.rows);
+  const seq = medianRound(c.sequential);
+  const conc = medianRound(c.concurrent);
+  const tiny = medianRound(c.tiny.runs);
+  const seqTotal = median(c.sequential.map((r) => r.wallSeconds));
+  const concTotal = median(c.concurrent.map((r) => r.wallSeconds));
+  const tinyTotal = median(c.tiny.runs.map((r) => r.wallSeconds));
+  const peaks = worstPeaks(c.sequential);
+  const kinds = seq.checks.map((x) => x.kind);
+
+  out.push(`${CHECKS_HEADING}${rows} rows (generated ${c.date}, phase took ${(c.durationSeconds / 60).toFixed(1)} min)`, "");
+  out.push(
+    `All four checks on one version of the sample tabular model (\`sampleEnvelope\`: a logistic regression on 2 float features, ` +
+      `ONNX ${c.modelBytes} bytes) whose evaluation set has ${c.rows.toLocaleString("en-US")} rows (eval.csv, ${formatBytes(c.evaluationBytes)}), ` +
+      `each in its own sandboxed child process as the worker runs them (\`runCheckInSandbox\`, limits ${c.limits.timeoutMs / 1000} s and ` +
+      `${mib(c.limits.memoryLimitBytes)}), reading from a filesystem object store. ${c.tiny.runs.length} round(s); medians. ` +
+      `${c.machine.cpu}, ${c.machine.cores} cores, Node ${c.machine.node}, onnxruntime-node ${c.machine.onnxruntime}. ` +
+      `Other load while the checks ran: ${median(c.sequential.concat(c.concurrent).map((r) => r.otherCores)).toFixed(2)} of ${c.machine.cores} cores (median).`,
+    "",
+  );
+  out.push(
+    markdownTable(
+      ["Measure", "Result", "Target", "Met"],
+      checksTargetRows(c).map((r) => [r.measure, r.result, r.target, r.met ? "met" : "**not met**"]),
+    ),
+    "",
+  );
+
+  out.push("### Per check", "");
+  out.push(
+    `One at a time; each number is the median over the rounds for that check (rounds' totals, with the CPU others used meanwhile: ` +
+      `${roundsList(c.sequential)}). "Fixed cost" is the same check on a ${c.tiny.rows.toLocaleString("en-US")}-row envelope ` +
+      `(totals: ${roundsList(c.tiny.runs)}; a warm-up of the same set before them, left out of the medians, took ${seconds(c.tiny.warmUp.wallSeconds)}: ` +
+      `the first checks after a code change also pay for tsx filling its transform cache); ` +
+      `"per-row part" is the difference of the medians, so a few tenths of a second either way ` +
+      `are noise on this shared machine. CPU is the child's user + system time including the processes it reaped (tsx's esbuild): ` +
+      `unlike wall time it barely moves with other load. Peak RSS is the larger of the kernel's VmHWM and the sandbox's 100 ms samples, ` +
+      `the worst over all rounds.`,
+    "",
+  );
+  const cpuCell = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} s` : "n/a");
+  out.push(
+    markdownTable(
+      ["Check", "Verdict", `Time (${rows} rows)`, `Fixed cost (${c.tiny.rows.toLocaleString("en-US")} rows)`, "Per-row part", `CPU (${rows} rows)`, "CPU (fixed)", "Peak RSS", "Summary"],
+      kinds.map((kind) => {
+        const x = seq.checks.find((y) => y.kind === kind)!;
+        const big = medianOf(c.sequential, kind, (y) => y.wallSeconds);
+        const fixed = medianOf(c.tiny.runs, kind, (y) => y.wallSeconds);
+        return [
+          kind,
+          x.verdict === "pass" ? "pass" : `**${x.verdict}**`,
+          seconds(big),
+          seconds(fixed),
+          seconds(big - fixed),
+          cpuCell(medianOf(c.sequential, kind, (y) => y.cpuSeconds)),
+          cpuCell(medianOf(c.tiny.runs, kind, (y) => y.cpuSeconds)),
+          mib(peaks.get(kind) ?? 0),
+          x.summary.length > 300 ? `${x.summary.slice(0, 297)}…` : x.summary,
+        ];
+      }),
+    ),
+    "",
+  );
+  const seqCpu = median(c.sequential.map(childCpu));
+  const tinyCpu = median(c.tiny.runs.map(childCpu));
+  out.push(
+    markdownTable(
+      ["All four, one at a time", "Total", "Fixed cost", "Per-row part"],
+      [
+        ["wall time (median)", seconds(seqTotal), seconds(tinyTotal), seconds(seqTotal - tinyTotal)],
+        ["CPU of the check processes (median)", cpuCell(seqCpu), cpuCell(tinyCpu), cpuCell(seqCpu - tinyCpu)],
+      ],
+    ),
+    "",
+  );
+  out.push("Where each check's time went in the round with the median total (from its progress reports, by first appearance of each message; digits folded to #):", "");
+  for (const x of seq.checks) out.push(`- **${x.kind}**: ${phaseLine(x)}`);
+  out.push("");
+
+  out.push("### Two at a time (CHECK_CONCURRENCY=2)", "");
+  out.push(
+    `A pool of two sandboxes takes the checks in the worker's order. The round with the median total is shown (all rounds: ${roundsList(c.concurrent)}); ` +
+      `at most ${mib(Math.max(...c.concurrent.map((r) => r.peakCombinedRssBytes)))} resident in the two children together.`,
+    "",
+  );
+  out.push(
+    markdownTable(
+      ["Check", "Verdict", "Started at", "Time", "CPU (child)", "Peak RSS"],
+      conc.checks.map((x) => [
+        x.kind,
+        x.verdict === "pass" ? "pass" : `**${x.verdict}**`,
+        seconds(x.startOffsetSeconds),
+        seconds(x.wallSeconds),
+        x.cpuSeconds === null ? "n/a" : `${x.cpuSeconds.toFixed(2)} s`,
+        mib(checkPeak(x)),
+      ]),
+    ),
+    "",
+  );
+
+  out.push("### Raw baselines (same run, in the bench process)", "");
+  const r = c.raw;
+  const perRow = seqTotal - tinyTotal;
+  out.push(
+    markdownTable(
+      ["Baseline", `Best of ${r.inference.seconds.length}`, "All rounds", "Checks one at a time ÷ baseline", "Two at a time ÷ baseline", "Per-row part ÷ baseline"],
+      [
+        [`onnxruntime inference, prebuilt Float32Array, batches of 65,536, ${r.intraOpThreads} intra-op thread(s)`, r.inference],
+        ["read eval.csv + split-parse into Float32Array + the same inference", r.parseAndInference],
+        ["of which read + split-parse alone", r.parseOnly],
+      ].map(([name, b]) => {
+        const base = b as ChecksResult["raw"]["inference"];
+        return [
+          name as string,
+          `${base.best.toFixed(3)} s`,
+          base.seconds.map((x) => `${x.toFixed(3)} s`).join(", "),
+          formatRatio(seqTotal / base.best),
+          formatRatio(concTotal / base.best),
+          formatRatio(perRow / base.best),
+        ];
+      }),
+    ),
+    "",
+  );
+  out.push(
+    "The checks do more than one pass of inference: fairness scores every row, adversarial reads every row to sample 2,000 of them, " +
+      "validation and security never read the evaluation set; each check also starts its own process and loads the model. " +
+      "The ratios are reported as measured, not adjusted for that.",
+  );
+  return out.join("\n");
+}
+
+/**
+ * RESULTS.md with only the checks section (and the method text) replaced: the other sections are
+ * the previous run's, untouched. A file without a checks section gets one before the method text.
+ */
+export function spliceChecksSection(previous: string | undefined, checks: ChecksResult): string {
+  const section = renderChecksSection(checks);
+  if (!previous) return [handWrittenPart(undefined), "", section, "", METHOD, ""].join("\n");
+  const methodAt = previous.indexOf(`\n${METHOD_HEADING}`);
+  let body = methodAt >= 0 ? previous.slice(0, methodAt + 1) : `${previous.replace(/\n*$/, "")}\n\n`;
+  const generatedFrom = body.includes(END) ? body.indexOf(END) : 0;
+  const at = body.indexOf(`\n${CHECKS_HEADING}`, generatedFrom);
+  if (at >= 0) {
+    const next = body.indexOf("\n## ", at + 1);
+    body = `${body.slice(0, at + 1)}${section}\n\n${next >= 0 ? body.slice(next + 1) : ""}`;
+  } else {
+    body = `${body}${section}\n\n`;
+  }
+  return `${body}${METHOD}\n`;
+}
+
+const METHOD_HEADING = "## How each number is measured";
+
+const METHOD = `${METHOD_HEADING}
 
 - **Placement.** Everything runs on this one machine. The registry is the production build
   (\`next start\`, NODE_ENV=production, its own \`NEXT_DIST_DIR\`) started by \`lib/testing/app-server.ts\`.
@@ -298,4 +548,15 @@ const METHOD = `## How each number is measured
   same JSON answer (checked equal before measuring). The target ratio is against this "joined" variant.
   A second variant runs the four statements an ORM include/relation-filter would issue (what the
   registry did before it joined in SQL), for information. The token is a real API token of a viewer (looked up by hash), not the
-  bootstrap token, which skips the database.`;
+  bootstrap token, which skips the database.
+- **Checks.** \`bench/checks.ts\`, no server or database: \`sampleEnvelope()\` builds the version (1,000,000 evaluation rows;
+  a 1,000-row twin for the fixed cost), its files go into a filesystem ObjectStore with \`putBlob\`, and each check gets the
+  \`ClaimedRun\` a worker would claim (the canonical manifest with every file's digest and size, the default thresholds of
+  its kind, seed 1). \`runCheckInSandbox\` runs it with the worker's default limits; the child reads the store named by
+  \`DATA_DIR\` (set for the phase, \`S3_*\` and \`DATABASE_URL\` removed). Time is from the call to the result, so it includes
+  the fork, tsx and the imports. The bench reads each child's VmHWM, VmRSS and CPU time from /proc every 20 ms; peak RSS is
+  the larger of VmHWM and the sandbox's own 100 ms VmRSS samples. Rounds interleave tiny, one-at-a-time and two-at-a-time
+  sets; totals and per-check times are medians. The raw baselines run in the bench process on the same model bytes with
+  the checks' session options (\`load-model.ts\`): inference over a Float32Array of the same rows (parsed once, untimed),
+  and the same starting from the stored eval.csv (\`readFile\` from the page cache, \`split\` on lines and commas,
+  \`Number()\`); best of three. Benchmarks report; a missed target fails nothing.`;

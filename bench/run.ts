@@ -3,11 +3,14 @@
 //
 //   1. production mode (Postgres + s3rver): upload/download throughput vs the raw S3 SDK,
 //      server memory during 256 MiB / 1 GiB / 2 GiB uploads, alias resolution vs bare http+pg;
-//   2. embedded default (PGlite + filesystem): throughput vs raw disk, server memory.
+//   2. embedded default (PGlite + filesystem): throughput vs raw disk, server memory;
+//   3. checks: the four checks in their sandboxes on a 1,000,000-row evaluation set vs raw onnxruntime.
 //
 // Environment: NEXT_DIST_DIR (default .next-bench: other work builds .next concurrently);
 // BENCH_BUILD=1 rebuilds even if a build exists; BENCH_QUICK=1 shrinks every size and duration to
-// check the harness itself in under a minute — its report goes to a temp file, never over RESULTS.md.
+// check the harness itself in under a minute — its report goes to a temp file, never over RESULTS.md;
+// BENCH_ONLY=checks runs phase 3 alone (about a minute, no build, no Postgres) and replaces only the
+// checks section of RESULTS.md, keeping the other sections of the previous run as they were.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
@@ -19,20 +22,24 @@ import { createS3Client } from "@/lib/storage/s3.ts";
 import { repoRoot, startApp, TEST_BOOTSTRAP_TOKEN, type AppServer } from "@/lib/testing/app-server.ts";
 import { createTestDatabase } from "@/lib/testing/db.ts";
 import { measureAliasResolution } from "./alias.ts";
+import { measureChecks, type ChecksResult } from "./checks.ts";
 import { describeMachine } from "./machine.ts";
 import { measureUploadMemory } from "./memory.ts";
 import { createPayloadFile, type PayloadFile } from "./payload.ts";
 import { findAppServerPid, startChildServer } from "./processes.ts";
 import { registryApi } from "./registry-client.ts";
-import { printSummary, readPrevious, renderResults, type BenchResults } from "./report.ts";
+import { printChecksSummary, printSummary, readPrevious, renderResults, spliceChecksSection, type BenchResults } from "./report.ts";
 import { GiB, MiB } from "./stats.ts";
 import { measureFilesystemThroughput, measureS3Throughput } from "./throughput.ts";
 import { createWorkspace, type Workspace } from "./workspace.ts";
 
 const quick = process.env.BENCH_QUICK === "1";
+const only = process.env.BENCH_ONLY || undefined;
+if (only !== undefined && only !== "checks") throw new Error(`BENCH_ONLY=${only}: the only phase that runs alone is 'checks'`);
 const SETTINGS = quick
   ? { throughputBytes: 64 * MiB, rounds: 2, memorySizes: [16 * MiB, 32 * MiB, 64 * MiB], aliasSeconds: 3, warmupSeconds: 1 }
   : { throughputBytes: 1 * GiB, rounds: 3, memorySizes: [256 * MiB, 1 * GiB, 2 * GiB], aliasSeconds: 10, warmupSeconds: 8 };
+const CHECKS_SETTINGS = quick ? { rows: 50_000, tinyRows: 1000, rawRounds: 2, rounds: 1 } : { rows: 1_000_000, tinyRows: 1000, rawRounds: 3, rounds: 3 };
 const ALIAS_CONNECTIONS = 32;
 const RESULTS_FILE = fileURLToPath(new URL("./RESULTS.md", import.meta.url));
 const THROUGHPUT_MODEL = "bench-throughput";
@@ -41,31 +48,51 @@ const started = performance.now();
 const log = (line: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
 process.env.NEXT_DIST_DIR ||= ".next-bench"; // startApp passes it on to `next start`
-ensureProductionBuild();
+if (!only) ensureProductionBuild();
 
+// Quick numbers mean nothing: they go to a temp file, never over the committed results.
+const resultsFile = quick ? path.join(os.tmpdir(), "registry-bench-quick-RESULTS.md") : RESULTS_FILE;
 const workspace = createWorkspace();
 try {
-  log(`workspace ${workspace.dir}${quick ? " (BENCH_QUICK: harness check only)" : ""}`);
+  log(`workspace ${workspace.dir}${quick ? " (BENCH_QUICK: harness check only)" : ""}${only ? ` (BENCH_ONLY=${only})` : ""}`);
+  if (only === "checks") {
+    const checks = await checksPhase(workspace);
+    printChecksSummary(checks);
+    await writeFile(resultsFile, spliceChecksSection(readPrevious(RESULTS_FILE), checks));
+    log(`wrote the checks section of ${path.relative(process.cwd(), resultsFile)} (other sections kept from ${path.relative(process.cwd(), RESULTS_FILE)})`);
+  } else {
+    await fullRun(workspace);
+  }
+} finally {
+  log("cleaning up (servers, database, temp files)");
+  await workspace.cleanup();
+}
+
+async function fullRun(workspace: Workspace) {
   const payload = await createPayloadFile(workspace.file("payload.bin"), Math.max(SETTINGS.throughputBytes, ...SETTINGS.memorySizes));
   log(`payload file: ${payload.size / MiB} MiB of random bytes`);
 
   const production = await productionMode(workspace, payload);
   const embedded = await embeddedMode(workspace, payload);
+  // Last, with no registry running: the checks have the two cores to themselves, as a dedicated worker would.
+  const checks = await checksPhase(workspace);
   const results: BenchResults = {
     machine: production.machine,
     durationSeconds: (performance.now() - started) / 1000,
     throughput: [production.throughput, embedded.throughput],
     memory: [production.memory, embedded.memory],
     alias: production.alias,
+    checks,
   };
   printSummary(results);
-  // Quick numbers mean nothing: they go to a temp file, never over the committed results.
-  const resultsFile = quick ? path.join(os.tmpdir(), "registry-bench-quick-RESULTS.md") : RESULTS_FILE;
   await writeFile(resultsFile, renderResults(results, readPrevious(RESULTS_FILE)));
   log(`wrote ${path.relative(process.cwd(), resultsFile)}`);
-} finally {
-  log("cleaning up (servers, database, temp files)");
-  await workspace.cleanup();
+}
+
+/** The four checks in their sandboxes on a large evaluation set, against raw onnxruntime. */
+async function checksPhase(workspace: Workspace): Promise<ChecksResult> {
+  log(`checks on ${CHECKS_SETTINGS.rows.toLocaleString("en-US")} rows`);
+  return measureChecks(workspace, log, CHECKS_SETTINGS);
 }
 
 /** Postgres + S3 protocol (s3rver): memory, throughput against the raw SDK, alias resolution. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createTestContext, type TestContextOptions } from "../testing/context.ts";
-import { buildLinearClassifier } from "../testing/onnx-builders.ts";
+import { buildLinearClassifier, buildPerFeatureInputClassifier } from "../testing/onnx-builders.ts";
 import type { CheckOutcome, RowBatch } from "../types.ts";
-import { PERTURBATIONS_PER_ROW, Reservoir, runAdversarialCheck, type AdversarialMetrics } from "./adversarial-check.ts";
+import { integerStep, PERTURBATIONS_PER_ROW, Reservoir, runAdversarialCheck, type AdversarialMetrics } from "./adversarial-check.ts";
 import { createRandom } from "./random.ts";
 
 type FeatureSpec = { name: string; type: "int" | "float" | "bool" | "category"; min?: number; max?: number; categories?: string[] };
@@ -152,6 +152,35 @@ describe("runAdversarialCheck", () => {
     expect(metrics.perturbedRows).toBe(1500);
     expect(Math.abs(metrics.flipRate! - 0.375)).toBeLessThan(0.05);
     expect(metrics.robustAccuracy).toBe(0);
+  });
+
+  it("attacks an int feature of small range by whole units, as the runner rounds int inputs", async () => {
+    // n is an int64 model input in [0, 20]; positive iff sigmoid(2n − 19) ≥ 0.5, i.e. iff n ≥ 10. Rows
+    // cycle through 9 (y=0), 10 (y=1), 3 (y=0), 17 (y=1), all correct clean. A probe of 1e-3 × 20 =
+    // 0.02 is rounded away by the runner (zero slope, no attack); a one-unit probe finds the slope,
+    // and a one-unit step carries 9 → 10 and 10 → 9 across while 3 and 17 stay: by hand, robust
+    // accuracy 2/4 = 0.5 and half the predictions change.
+    const model = buildPerFeatureInputClassifier({ features: ["n"], weights: [2], bias: -19, dtypes: { n: "int64" } });
+    const cycle = [9, 10, 3, 17];
+    const data = Array.from({ length: 200 }, (_, i) => {
+      const n = cycle[i % 4]!;
+      return [n, n >= 10 ? 1 : 0, "g"];
+    });
+    const attack = async (epsilon: number) => {
+      const m = manifest({ features: [{ name: "n", type: "int", min: 0, max: 20 }], epsilon });
+      delete (m.inputSchema as { tensor?: string }).tensor; // one input per feature, named by it
+      return (await run({ manifest: m, files: { "model.onnx": model, "eval.csv": csv(["n", "y", "g"], data) } })).metrics;
+    };
+    // ε·range = 1: one unit.
+    expect(await attack(0.05)).toMatchObject({ gradientEstimate: "scores", attackedRows: 200, cleanAccuracy: 1, robustAccuracy: 0.5, attackFlipRate: 0.5 });
+    // ε·range = 0.5 rounds up to one unit, downwards as well as upwards (10 − 0.5 rounded would stay 10).
+    expect(await attack(0.025)).toMatchObject({ cleanAccuracy: 1, robustAccuracy: 0.5, attackFlipRate: 0.5 });
+    // ε·range = 0.4: no other integer is that close, so nothing moves.
+    expect(await attack(0.02)).toMatchObject({ cleanAccuracy: 1, robustAccuracy: 1, attackFlipRate: 0 });
+  });
+
+  it("rounds int attack distances half up to whole units", () => {
+    expect([0, 0.2, 0.49, 0.5, 1, 1.49, 1.5, 2.4, -1, NaN, Infinity].map(integerStep)).toEqual([0, 0, 0, 1, 1, 1, 2, 2, 0, 0, 0]);
   });
 
   it("clips perturbed values to the schema range, so a boundary outside the range is unreachable", async () => {

@@ -3,6 +3,8 @@
 //  1. bounded random noise — each sampled evaluation row is perturbed K times, every numeric feature
 //     by uniform noise within ±ε × its schema range; the flip rate gates the check;
 //  2. a finite-difference gradient-sign attack (FGSM without autograd) — reports robust accuracy at ε;
+//     an int feature moves by ε × range rounded to whole units (at least 1 when ε × range ≥ 0.5, 0 below:
+//     no other integer is that close), and is probed at least one unit either side;
 //  3. the uploader's adversarial vectors must keep their expected labels; any change gates the check.
 // Only a reservoir sample of the evaluation set is held and predicted, so the cost is bounded by
 // thresholds.adversarial.sampleSize, not by the size of the set.
@@ -15,7 +17,9 @@ import { createRandom, type Random } from "./random.ts";
 
 /** Noisy copies of each sampled row: enough to estimate a per-row flip probability, cheap to batch. */
 export const PERTURBATIONS_PER_ROW = 5;
-/** Finite-difference step as a fraction of a feature's range: small against ε, large against float32 noise. */
+/** Finite-difference step as a fraction of a feature's range: small against ε, large against float32 noise.
+ * Int features are probed at least one whole unit apart (see integerStep): the runner rounds int
+ * inputs, so a sub-unit probe would read the same value twice and report a zero slope. */
 const FINITE_DIFFERENCE_STEP = 1e-3;
 /** Upper bound on cells (rows × features) predicted for the attack's probes; with 2·F probes of F
  * features per row the cost is quadratic in F, so very wide models attack fewer rows (recorded). */
@@ -601,7 +605,7 @@ async function measureRobustness(
       for (let j = 0; j < F; j++) {
         const f = attacked[j]!;
         const values = numberColumn(probes, f.name);
-        const h = probeStep * f.range;
+        const h = f.integer ? Math.max(1, integerStep(probeStep * f.range)) : probeStep * f.range;
         for (let r = 0; r < to - from; r++) {
           const up = r * 2 * F + 2 * j;
           // Clipped to the range, so a row at the edge gets a one-sided difference (same sign).
@@ -616,6 +620,10 @@ async function measureRobustness(
       for (let j = 0; j < F; j++) {
         const f = attacked[j]!;
         const values = numberColumn(adversarial, f.name);
+        // A whole number of units for ints, so that perturb's rounding cannot swallow the step: with
+        // ε·range = 0.5, Math.round(10 - 0.5) is 10, and the downward move would be lost.
+        const stepSize = f.integer ? integerStep(epsilon * f.range) : epsilon * f.range;
+        if (stepSize === 0) continue;
         for (let r = 0; r < to - from; r++) {
           const up = r * 2 * F + 2 * j;
           const slope = Math.sign(score(probed, up) - score(probed, up + 1));
@@ -624,7 +632,7 @@ async function measureRobustness(
           // are pushed away from their clean prediction.
           const towardsPositive = truthPositive[from + r] ?? cleanPositive[from + r] === 1;
           const direction = towardsPositive ? -slope : slope;
-          values[r] = perturb(values[r]!, direction * epsilon * f.range, f);
+          values[r] = perturb(values[r]!, direction * stepSize, f);
         }
       }
       const predicted = await model.predict(adversarial);
@@ -668,6 +676,15 @@ async function measureRobustness(
     });
   }
   return findings;
+}
+
+/**
+ * An attack or probe distance for an int feature in whole units: the distance rounded half up, so
+ * 0.5 ≤ d < 1.5 is one unit and d < 0.5 is none (no other integer lies within d of an integer).
+ * Applied as an integer offset, it moves an int value the same number of units up as down.
+ */
+export function integerStep(distance: number): number {
+  return Number.isFinite(distance) && distance > 0 ? Math.floor(distance + 0.5) : 0;
 }
 
 function clip(v: number, f: AttackedFeature): number {
