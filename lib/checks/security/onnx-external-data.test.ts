@@ -83,3 +83,34 @@ describe("decodeOnnxModel", () => {
     expect(() => decodeOnnxModel(new Uint8Array(0))).toThrow(/no graph/);
   });
 });
+
+describe("duplicate external_data keys (onnxruntime uses the last entry)", () => {
+  it("checks every location entry: a benign first location cannot hide a '..' one", () => {
+    const model = decodeOnnxModel(
+      onnxWithExternalData([{ entries: [{ key: "location", value: "weights.bin" }, { key: "location", value: "../../etc/passwd" }] }]),
+    );
+    const r = checkExternalData(model, "model.onnx", files({ "model.onnx": 1, "weights.bin": 64 }));
+    expect(r.findings.map((f) => f.code).sort()).toEqual(["onnx_external_data_duplicate_key", "onnx_external_data_outside_envelope"]);
+    expect(r.findings.find((f) => f.code === "onnx_external_data_outside_envelope")?.message).toMatch(/'\.\.\/\.\.\/etc\/passwd'.*'\.\.'/);
+    expect(r.references[0]).toMatchObject({ location: "../../etc/passwd", locations: ["weights.bin", "../../etc/passwd"] });
+    expect(r.references[0]?.resolvedPath).toBeUndefined();
+  });
+
+  it("refuses repeated keys even when every location is inside the envelope, naming them", () => {
+    const model = decodeOnnxModel(
+      onnxWithExternalData([
+        { entries: [{ key: "location", value: "a.bin" }, { key: "offset", value: "0" }, { key: "location", value: "b.bin" }, { key: "offset", value: "8" }] },
+      ]),
+    );
+    const r = checkExternalData(model, "model.onnx", files({ "model.onnx": 1, "a.bin": 64, "b.bin": 64 }));
+    expect(r.findings.map((f) => f.code)).toEqual(["onnx_external_data_duplicate_key"]);
+    expect(r.findings[0]?.message).toMatch(/tensor 'w_0'.*'location', 'offset'.*locations 'a\.bin', 'b\.bin'/);
+    expect(r.references[0]?.resolvedPath).toBe("b.bin");
+  });
+
+  it("an earlier location naming a missing file is reported too", () => {
+    const model = decodeOnnxModel(onnxWithExternalData([{ entries: [{ key: "location", value: "gone.bin" }, { key: "location", value: "w.bin" }] }]));
+    const r = checkExternalData(model, "model.onnx", files({ "model.onnx": 1, "w.bin": 64 }));
+    expect(r.findings.map((f) => f.code).sort()).toEqual(["onnx_external_data_duplicate_key", "onnx_external_data_missing"]);
+  });
+});

@@ -27,9 +27,14 @@ export type ExternalDataReference = {
   /** Where in the model the tensor sits, e.g. "graph.node[2].attribute[0].g.initializer[0]". */
   where: string;
   tensor: string;
+  /** The last `location` entry: the one onnxruntime (and onnx's Python loader) ends up using. */
   location: string | undefined;
+  /** Every `location` entry, in order; more than one is refused (see duplicateKeys). */
+  locations: string[];
   offset: string | undefined;
   length: string | undefined;
+  /** Keys that appear more than once in external_data: readers disagree on which one wins. */
+  duplicateKeys: string[];
 };
 
 const MAX_DEPTH = 64;
@@ -49,8 +54,21 @@ export function findExternalDataReferences(model: ModelProto): ExternalDataRefer
     if (value instanceof onnx.TensorProto) {
       const t: TensorProto = value;
       if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
-        const entry = (key: string) => t.externalData.find((e) => e.key === key)?.value ?? undefined;
-        found.push({ where, tensor: t.name, location: entry("location"), offset: entry("offset"), length: entry("length") });
+        // onnxruntime walks the entries in order and keeps the last value of each key; onnx's Python
+        // helper builds a dict (last wins too). Keep them all so each can be checked.
+        const all = (key: string) => t.externalData.filter((e) => e.key === key).map((e) => e.value ?? "");
+        const last = (key: string) => all(key).at(-1);
+        const counts = new Map<string, number>();
+        for (const e of t.externalData) counts.set(e.key ?? "", (counts.get(e.key ?? "") ?? 0) + 1);
+        found.push({
+          where,
+          tensor: t.name,
+          location: last("location"),
+          locations: all("location"),
+          offset: last("offset"),
+          length: last("length"),
+          duplicateKeys: [...counts].filter(([, n]) => n > 1).map(([k]) => k),
+        });
       }
       return;
     }
@@ -96,21 +114,48 @@ export function checkExternalData(
   for (const ref of findExternalDataReferences(model)) {
     const label = `tensor '${ref.tensor}' (${ref.where})`;
     const details = { file: artifactPath, tensor: ref.tensor, where: ref.where, location: ref.location ?? null };
+    if (ref.duplicateKeys.length > 0) {
+      findings.push({
+        severity: "error",
+        code: "onnx_external_data_duplicate_key",
+        message: `${artifactPath}: ${label} repeats the external data key(s) ${ref.duplicateKeys.map((k) => `'${k}'`).join(", ")}${
+          ref.locations.length > 1 ? ` (locations ${ref.locations.map((l) => `'${l}'`).join(", ")})` : ""
+        }; runtimes differ in which entry they use, so the model is refused`,
+        details: { ...details, duplicateKeys: ref.duplicateKeys, locations: ref.locations },
+      });
+    }
     if (ref.location === undefined) {
       findings.push({ severity: "error", code: "onnx_external_data_invalid", message: `${artifactPath}: ${label} is stored externally but names no location`, details });
       references.push(ref);
       continue;
     }
-    const resolved = resolveExternalLocation(ref.location, artifactPath);
-    if (!resolved.ok) {
+    // Every location entry must stay inside the envelope, not only the one a given runtime picks.
+    let outside = false;
+    for (const location of new Set(ref.locations)) {
+      const r = resolveExternalLocation(location, artifactPath);
+      if (r.ok) continue;
+      outside = true;
       findings.push({
         severity: "error",
         code: "onnx_external_data_outside_envelope",
-        message: `${artifactPath}: ${label} reads external data from '${ref.location}', which ${resolved.reason}; external data must be a file inside the envelope`,
-        details,
+        message: `${artifactPath}: ${label} reads external data from '${location}', which ${r.reason}; external data must be a file inside the envelope`,
+        details: { ...details, location },
       });
+    }
+    const resolved = resolveExternalLocation(ref.location, artifactPath);
+    if (outside || !resolved.ok) {
       references.push(ref);
       continue;
+    }
+    for (const location of new Set(ref.locations.slice(0, -1))) {
+      const r = resolveExternalLocation(location, artifactPath);
+      if (r.ok && !files.has(r.path))
+        findings.push({
+          severity: "error",
+          code: "onnx_external_data_missing",
+          message: `${artifactPath}: ${label} reads external data from '${r.path}', which is not a file of this version`,
+          details: { ...details, location, resolvedPath: r.path },
+        });
     }
     references.push({ ...ref, resolvedPath: resolved.path });
     const file = files.get(resolved.path);

@@ -4,11 +4,14 @@ import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { defaultThresholds } from "../types.ts";
-import { isAllowedImport, isKnownDangerousImport, numpyItemSize, scanPickle } from "./pickle-scan.ts";
+import { isAllowedImport, isKnownDangerousImport, isPickleFloat, numpyItemSize, pickleInt, scanPickle } from "./pickle-scan.ts";
 import {
   benignDictOfLists,
+  joblibArrayHidingCall,
   joblibLike,
   memoizedSystemCall,
+  numpySavetxtCall,
+  pendingCall,
   numpyLikeArray,
   pickle,
   protocol0SystemCall,
@@ -292,17 +295,59 @@ describe("scanPickle: malformed input gives findings, not crashes", () => {
 });
 
 describe("allow-list semantics", () => {
-  it("exact entries, module entries and package prefixes", () => {
-    const list = ["collections.OrderedDict", "numpy", "sklearn."];
+  it("exact entries are exact; a module entry admits nothing else in the module; package prefixes admit classes only", () => {
+    const list = ["collections.OrderedDict", "numpy", "numpy.dtype", "sklearn."];
     expect(isAllowedImport("collections", "OrderedDict", list)).toBe(true);
     expect(isAllowedImport("collections", "defaultdict", list)).toBe(false);
     expect(isAllowedImport("numpy", "dtype", list)).toBe(true);
+    expect(isAllowedImport("numpy", "savetxt", list)).toBe(false);
+    expect(isAllowedImport("numpy", "frombuffer", list)).toBe(false);
     expect(isAllowedImport("numpy.random", "seed", list)).toBe(false);
-    expect(isAllowedImport("sklearn", "base", list)).toBe(true);
+    expect(isAllowedImport("sklearn", "base", list)).toBe(false);
     expect(isAllowedImport("sklearn.tree._classes", "DecisionTreeClassifier", list)).toBe(true);
-    expect(isAllowedImport("sklearnx", "x", list)).toBe(false);
+    expect(isAllowedImport("sklearn.metrics._scorer", "_PredictScorer", list)).toBe(true);
+    expect(isAllowedImport("sklearn._loss._loss", "__pyx_unpickle_CyHalfBinomialLoss", list)).toBe(true);
+    expect(isAllowedImport("sklearn.neighbors._kd_tree", "newObj", list)).toBe(true);
+    expect(isAllowedImport("sklearn.utils._testing", "assert_run_python_script", list)).toBe(false);
+    expect(isAllowedImport("sklearn.metrics", "f1_score", list)).toBe(false);
+    expect(isAllowedImport("sklearn.utils.fixes", "ZipFile", list)).toBe(false);
+    expect(isAllowedImport("sklearnx", "X", list)).toBe(false);
     expect(isAllowedImport("sklearn", "os.system", list)).toBe(false);
+    expect(isAllowedImport("sklearn", "Os.System", list)).toBe(false);
     expect(isAllowedImport("copy_reg", "_reconstructor", ["copyreg._reconstructor"])).toBe(true);
+  });
+
+  it("the default list admits what numpy, scipy, sklearn and joblib pickles use, and no numpy file I/O", () => {
+    for (const [m, n] of [
+      ["numpy.core.multiarray", "_reconstruct"], ["numpy._core.multiarray", "_reconstruct"], ["numpy._core.multiarray", "scalar"],
+      ["numpy._core.numeric", "_frombuffer"], ["numpy", "dtype"], ["numpy", "ndarray"], ["numpy.random._pickle", "__randomstate_ctor"],
+      ["numpy.random._pickle", "__bit_generator_ctor"], ["numpy.random._mt19937", "MT19937"], ["numpy.random.bit_generator", "__pyx_unpickle_SeedSequence"],
+      ["numpy.ma.core", "_mareconstruct"], ["joblib.numpy_pickle", "NumpyArrayWrapper"], ["scipy.sparse._csr", "csr_matrix"],
+      ["sklearn.linear_model._logistic", "LogisticRegression"], ["sklearn.tree._tree", "Tree"], ["copy_reg", "_reconstructor"],
+    ])
+      expect([m, n, isAllowedImport(m!, n!, allowList) && !isKnownDangerousImport(m!, n!)]).toEqual([m, n, true]);
+    for (const [m, n] of [
+      ["numpy", "savetxt"], ["numpy", "save"], ["numpy", "savez_compressed"], ["numpy", "load"], ["numpy", "loadtxt"], ["numpy", "genfromtxt"],
+      ["numpy", "fromfile"], ["numpy", "DataSource"], ["numpy.lib.npyio", "NpzFile"], ["numpy.lib._npyio_impl", "savetxt"], ["numpy", "ndarray.tofile"],
+      ["numpy.testing._private.utils", "runstring"], ["numpy.distutils.exec_command", "exec_command"], ["numpy.f2py", "compile"],
+      ["numpy.core", "_ufunc_reconstruct"], ["sklearn.utils._testing", "TempMemmap"], ["sklearn.utils._testing", "assert_run_python_script"],
+      ["sklearn.datasets._base", "Bunch"], ["sklearn.externals.joblib", "Memory"], ["sklearn.utils._joblib", "Memory"], ["pandas._testing", "X"],
+      ["sklearn.utils.tests.test_x", "Helper"],
+    ]) {
+      expect([m, n, isKnownDangerousImport(m!, n!)]).toEqual([m, n, true]);
+      expect(scan(pickle().proto(2).global(m!, n!).emptyTuple().reduce().stop().bytes()).verdict).toBe("dangerous");
+    }
+    expect(isKnownDangerousImport("sklearn.externals.joblib.numpy_pickle", "NumpyArrayWrapper")).toBe(false);
+    expect(isAllowedImport("numpy", "savetxt", allowList)).toBe(false);
+    expect(isAllowedImport("joblib.numpy_pickle", "dump", allowList)).toBe(false);
+  });
+
+  it("an uncalled function of a listed module is not reported; calling it is dangerous", () => {
+    const ref = scan(pickle().proto(2).global("sklearn.metrics._classification", "f1_score").stop().bytes());
+    expect(ref.verdict).toBe("safe");
+    expect(ref.imports[0]).toMatchObject({ allowed: false, listed: true, dangerous: false });
+    const called = scan(pickle().proto(2).global("sklearn.metrics._classification", "f1_score").emptyTuple().reduce().stop().bytes());
+    expect(called.dangerous.map((i) => i.fullName)).toEqual(["sklearn.metrics._classification.f1_score"]);
   });
 
   it("known-dangerous imports cannot be allow-listed into safety", () => {
@@ -349,5 +394,70 @@ describe("real Python pickles (fixtures/generate_pickles.py)", () => {
     const result = scan(readFileSync(join(fixtures, "custom_class_p0.pkl")));
     expect(result.verdict).toBe("dangerous");
     expect(result.dangerous.map((i) => [i.fullName, i.calls[0]?.via])).toEqual([["mylib_models.Model", "copy_reg._reconstructor"]]);
+  });
+});
+
+describe("regressions: holes found in review", () => {
+  const latin = (t: string) => Uint8Array.from(t, (c) => c.charCodeAt(0));
+
+  it("numpy.savetxt writing a .pth file is dangerous with the default allow-list", () => {
+    const result = scan(numpySavetxtCall("/tmp/x.pth", "import os; os.system('id')"));
+    expect(result.verdict).toBe("dangerous");
+    expect(result.dangerous.map((i) => [i.fullName, i.calls[0]?.opcode, i.knownDangerous])).toEqual([["numpy.savetxt", "REDUCE", true]]);
+    // Even a list that names the whole numpy module does not admit it: the deny list wins.
+    expect(scanPickle(numpySavetxtCall("/tmp/x.pth", "x"), { allowList: ["numpy", "numpy."] }).verdict).toBe("dangerous");
+  });
+
+  it("sklearn.utils._testing.assert_run_python_script is dangerous although 'sklearn.' is allowed", () => {
+    const bytes = pickle().proto(2).raw(pendingCall("sklearn.utils._testing", "assert_run_python_script", "import os")).reduce().stop().bytes();
+    expect(scan(bytes).dangerous.map((i) => i.fullName)).toEqual(["sklearn.utils._testing.assert_run_python_script"]);
+    // A function-style name in an innocent sklearn module is not admitted by the prefix either.
+    const fn = pickle().proto(2).raw(pendingCall("sklearn.utils", "some_function", "x")).reduce().stop().bytes();
+    expect(scan(fn).dangerous.map((i) => i.fullName)).toEqual(["sklearn.utils.some_function"]);
+  });
+
+  it("joblib: a call hidden in inline array bytes (REDUCE just after them) is found, as a plain pickle.load would run it", () => {
+    const region = pendingCall("zipfile", "ZipFile", "/tmp/registry-never-created", "w");
+    const bytes = joblibArrayHidingCall(region);
+    const result = scan(bytes);
+    expect(result.verdict).toBe("dangerous");
+    const imp = result.dangerous.find((i) => i.fullName === "zipfile.ZipFile")!;
+    expect(imp.calls[0]).toEqual({ opcode: "REDUCE", offset: bytes.length - 2 });
+    expect(imp.context).toMatch(/plain pickle\.load from the inline joblib array data at byte \d+/);
+  });
+
+  it("joblib: real inline array data read as opcodes is not reported, and the joblib reading still passes", () => {
+    const bytes = joblibLike([{ dtype: "<f8", shape: [3], data: new Uint8Array(Float64Array.from([1, 2.5, -3]).buffer) }, { dtype: "u1", shape: [4], data: Uint8Array.from([0x63, 0x0a, 0x0a, 0x52]) }]);
+    const result = scan(bytes);
+    expect(result.problems).toEqual([]);
+    expect(result.verdict).toBe("safe");
+  });
+
+  it("protocol 0 numbers are parsed as CPython does, so the walk does not stop where pickle.load continues", () => {
+    expect(pickleInt(latin("0x10"))).toBe(16n);
+    expect(pickleInt(latin("1_0"))).toBe(10n);
+    expect(pickleInt(latin("010"))).toBe(8n); // strtol octal
+    expect(pickleInt(latin(" -0X1f "))).toBe(-31n);
+    expect(pickleInt(latin("0o17"))).toBe(15n);
+    expect(pickleInt(latin("0b11"))).toBe(3n);
+    expect(pickleInt(latin("12\0junk"))).toBe(12n); // a NUL ends the C string
+    expect(pickleInt(latin("\0"))).toBe(0n);
+    expect(pickleInt(latin("99999999999999999999999"))).toBe(99999999999999999999999n);
+    for (const bad of ["", "08", "0x", "1__0", "_1", "12abc", "12_", "0_7", "1.5"]) expect([bad, pickleInt(latin(bad))]).toEqual([bad, null]);
+    for (const ok of ["1.5", ".5", "1.", "1e5", "inf", "-iNf", "Infinity", "nan", "+nan", "1.5\0x"]) expect([ok, isPickleFloat(latin(ok))]).toEqual([ok, true]);
+    for (const bad of [" 1.5", "1.5 ", "1_0", "0x10", "1e", "abc", ""]) expect([bad, isPickleFloat(latin(bad))]).toEqual([bad, false]);
+    // Whole pickles: the payload after INT 0x10 / 1_0, LONG 0x10L, GET/PUT 1_0 is seen.
+    const payload = "cos\nsystem\n(S'touch /tmp/never'\ntR.";
+    for (const head of ["\x80\x02I0x10\n0", "I1_0\n0", "L0x10L\n0", "L1_0\n0", "F1e5\n0", "Np1_0\n0g+10\n0"]) {
+      const result = scan(latin(head + payload));
+      expect([head, result.problems, result.dangerous.map((i) => i.fullName)]).toEqual([head, [], ["os.system"]]);
+    }
+    // INT "00"/"01" (exactly) are False/True; " 1" too (strtol, line length 3), "1 " is an int.
+    expect(scan(latin("I01\n.")).problems).toEqual([]);
+  });
+
+  it("APPEND/SETITEM on a bare imported class call its methods: counted as invoking it", () => {
+    const bytes = pickle().proto(2).global("mylib", "Registry").unicode("k").unicode("v").setitem().stop().bytes();
+    expect(scan(bytes).dangerous.map((i) => [i.fullName, i.calls[0]?.opcode])).toEqual([["mylib.Registry", "SETITEM"]]);
   });
 });

@@ -3,25 +3,43 @@
 // constants, small ints, containers and "the result of calling import X". Nothing is ever imported,
 // evaluated or executed.
 //
-// Allow-list semantics (thresholds.security.pickleAllowList):
-//   - "pkg." (trailing dot): any import whose module is `pkg` or a submodule of it (`pkg.a.b`).
-//   - "a.b.c" (no trailing dot): the exact import a.b.c (module "a.b", name "c"), and also any plain
-//     name directly in module "a.b.c" — so the default entries "numpy" and "numpy.core.multiarray"
-//     allow numpy.dtype and numpy.core.multiarray._reconstruct, as types.ts intends.
-//   - A dotted *name* (protocol 4 allows module "numpy", name "testing._private.utils.runstring",
-//     resolved by attribute traversal) is only allowed by an exact full-name entry, because
-//     traversal can leave the allowed package (e.g. "sklearn" + "os.system" if sklearn imported os).
+// Allow-list semantics (thresholds.security.pickleAllowList). An entry decides which imports a pickle
+// may *invoke* (REDUCE, INST, OBJ, NEWOBJ, NEWOBJ_EX, BUILD on the class itself, or being handed as an
+// argument to such a call, since the callee may instantiate or call it):
+//   - "a.b.c" (no trailing dot): exactly the import a.b.c (module "a.b", name "c"; also module "a",
+//     protocol-4 dotted name "b.c"). Nothing else: "numpy.dtype" does not admit numpy.savetxt, and an
+//     entry naming a module ("numpy") admits no name in it — list the reconstruction helpers instead.
+//   - "pkg." (trailing dot): CLASSES in `pkg` or any submodule (`pkg.a.b`), i.e. undotted names that
+//     start with a capital letter after optional underscores (LogisticRegression, _PredictScorer), plus
+//     the reconstruction helpers `__pyx_unpickle_<Class>` (Cython) and `newObj` (sklearn trees and
+//     metrics), which only run `cls.__new__(cls)` on a class argument that is checked in turn. Never
+//     function-style names (sklearn.utils._testing.assert_run_python_script), never dotted names
+//     (attribute traversal can leave the package: "sklearn" + "os.system"), and never the re-exported
+//     classes in RISKY_CLASS_NAMES (ZipFile, Popen, CDLL, Memory…), which touch files, processes or
+//     native code when constructed.
 //   - builtins.object/int/float/str/bytes/bool are always allowed (see ALWAYS_ALLOWED).
-//   - Known-dangerous imports (os.*, subprocess.*, builtins.eval…, see isKnownDangerousImport) win
-//     over the allow-list and are dangerous even when no call opcode follows: they are the classic
-//     gadgets and an allowed callable could still invoke them (e.g. copyreg._reconstructor calls
-//     base.__init__).
+//   - The deny list wins over every allow-list entry and makes an import dangerous even when no call
+//     opcode follows (isKnownDangerousImport): the classic gadgets (os.*, subprocess.*, builtins.eval,
+//     getattr…), numpy file/IO and import helpers under any numpy module (save, savez*, savetxt, load,
+//     loadtxt, genfromtxt, fromfile, tofile, memmap, DataSource, lib.npyio.*, _ufunc_reconstruct…),
+//     numpy.testing/distutils/f2py/ctypeslib, sklearn.utils._testing, sklearn.datasets,
+//     sklearn.externals (except the old joblib NumpyArrayWrapper), sklearn.utils._joblib, and any
+//     module or name segment that is `testing*`, `_testing*`, `test`, `tests` or `conftest`. An allowed
+//     callable could still invoke these (copyreg._reconstructor calls base.__init__).
 //   - Python 2 module spellings (__builtin__, copy_reg…) match like their Python 3 names, because
 //     Python 3 maps them (fix_imports) when loading protocol 0-2 pickles.
-// An import outside the allow-list is dangerous when it is invoked (REDUCE, INST, OBJ, NEWOBJ,
-// NEWOBJ_EX, BUILD applied to the imported class itself, or being passed directly as an argument of
-// such a call, since the callee may instantiate it); otherwise it is reported as a warning, since
-// merely importing a module still runs its top-level code on the loader's machine.
+// An import that may not be invoked is dangerous when it is invoked. Uncalled, it is reported as a
+// warning (importing a module runs its top-level code on the loader's machine) unless its module is
+// covered by the allow-list ("listed": a prefix entry's package, or the module of an exact entry), e.g.
+// a scorer's reference to sklearn.metrics.f1_score or numpy.log1p passed as a parameter.
+//
+// Protocol 0 arguments are parsed exactly as CPython's _pickle.c does (INT: strtol base 0, then
+// int(x, 0) with underscores and 0x/0o/0b; LONG: int(x, 0) after one trailing 'L'; FLOAT:
+// PyOS_string_to_double; GET/PUT: int(x, 10)), so the walk never stops where pickle.load continues.
+//
+// joblib arrays: joblib's NumpyUnpickler reads a NumpyArrayWrapper's array bytes raw, but a plain
+// pickle.load reads the same bytes as opcodes, continuing with the same stack and memo to the end of
+// the file. Both readings are walked; whatever the plain reading would run counts.
 
 export type PickleImport = {
   module: string;
@@ -33,7 +51,12 @@ export type PickleImport = {
   opcode: "GLOBAL" | "STACK_GLOBAL" | "INST" | "EXT1" | "EXT2" | "EXT4";
   /** False when the import's name is computed at load time (STACK_GLOBAL on non-constants, EXT codes). */
   resolved: boolean;
+  /** May be invoked (see the header). */
   allowed: boolean;
+  /** Its module is covered by the allow-list, so an uncalled reference is not worth a warning. */
+  listed: boolean;
+  /** Where the import sits when that is not the main stream, e.g. inside joblib array data. */
+  context?: string;
   knownDangerous: boolean;
   /**
    * Every opcode that invokes this import (possibly through the memo), with its offset. `via` names
@@ -155,26 +178,47 @@ const DANGEROUS_EXACT = new Set(
   ]),
 );
 const DANGEROUS_PREFIXES = [
-  "numpy.testing.", "numpy.f2py.", "numpy.distutils.", "numpy.ctypeslib.", "numpy.lib.npyio.", "numpy.lib.format.",
+  "numpy.testing.", "numpy.f2py.", "numpy.distutils.", "numpy.ctypeslib.", "numpy.lib.npyio.", "numpy.lib._npyio_impl.",
+  "numpy.lib.format.", "numpy.lib._format_impl.", "numpy.lib._datasource.", "numpy.lib.utils.", "numpy.lib._utils_impl.",
+  "numpy._pytesttester.", "numpy.__config__.",
   "torch.hub.", "torch.serialization.", "torch.package.", "torch.jit.", "torch.utils.cpp_extension.",
   "joblib.numpy_pickle.load", "joblib.numpy_pickle_compat.", "pandas.io.pickle.", "keras.", "tensorflow.",
+  "sklearn.utils._testing.", "sklearn.datasets.", "sklearn.utils._joblib.", "sklearn.utils._show_versions.",
+  "sklearn._build_utils.", "sklearn.__check_build.",
 ];
 const DANGEROUS_LAST_NAME = /^(system|popen\d?|eval|exec|execfile|execv\w*|execl\w*|spawn\w*|fork\w*|__import__|runstring|run_path|run_module|getoutput|getstatusoutput|check_output|check_call|unsafe_load)$/;
+/**
+ * numpy functions that read or write files, or import modules by name, wherever numpy exposes them
+ * (numpy.savetxt, numpy.lib._npyio_impl.savetxt, numpy.core.multiarray.fromfile, numpy.ma.load…).
+ */
+const NUMPY_DENIED_NAME =
+  /^(load|loads|dump|dumps|save|savez|savez_compressed|savetxt|loadtxt|genfromtxt|recfromtxt|recfromcsv|fromfile|fromregex|tofile|memmap|open_memmap|DataSource|lookfor|info|source|show_config|show_runtime|_ufunc_reconstruct)$/;
+/** Module path or dotted-name segments of test helpers (numpy.testing, sklearn.utils._testing, pandas._testing…). */
+const DENIED_SEGMENT = /^(_?testing\w*|tests?|conftest)$/;
+/** The one sklearn.externals name real pickles use: old `sklearn.externals.joblib.dump` output. */
+const SKLEARN_EXTERNALS_WRAPPER = "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper";
 
 function normalizeModule(module: string): string {
   return PY2_MODULES[module] ?? module;
 }
 
-/** True for imports that are dangerous even without a call opcode (see the header comment). */
+/**
+ * True for imports that are dangerous even without a call opcode (see the header comment): the
+ * known-dangerous list and the deny list. Both win over any allow-list entry.
+ */
 export function isKnownDangerousImport(module: string, name: string): boolean {
   for (const mod of new Set([module, normalizeModule(module)])) {
     const full = `${mod}.${name}`;
     const parts = full.split(".");
+    const last = parts[parts.length - 1]!;
     if (DANGEROUS_TOP_MODULES.has(parts[0]!)) return true;
     if (parts.slice(0, -1).some((p) => DANGEROUS_COMPONENTS.has(p))) return true;
     if (DANGEROUS_EXACT.has(full)) return true;
     if (DANGEROUS_PREFIXES.some((p) => full.startsWith(p))) return true;
-    if (DANGEROUS_LAST_NAME.test(parts[parts.length - 1]!)) return true;
+    if (DANGEROUS_LAST_NAME.test(last)) return true;
+    if (parts.some((p) => DENIED_SEGMENT.test(p))) return true;
+    if (parts[0] === "numpy" && parts.some((p) => NUMPY_DENIED_NAME.test(p))) return true;
+    if (full.startsWith("sklearn.externals.") && full !== SKLEARN_EXTERNALS_WRAPPER) return true;
   }
   return false;
 }
@@ -186,22 +230,67 @@ export function isKnownDangerousImport(module: string, name: string): boolean {
  */
 const ALWAYS_ALLOWED = new Set(["object", "int", "float", "str", "bytes", "bool"].map((n) => `builtins.${n}`));
 
-/** Allow-list match with the semantics documented at the top of this file. */
+/** A class by Python naming convention: `LogisticRegression`, `_PredictScorer`, `MT19937`. */
+const CLASS_LIKE = /^_*[A-Z]/;
+/**
+ * Function-style names a package-prefix entry still admits: reconstruction helpers that only call
+ * `cls.__new__(cls)` on a class argument (which is itself checked, since arguments of a call count
+ * as invoked): Cython's auto-generated `__pyx_unpickle_<Class>` and sklearn's BinaryTree /
+ * DistanceMetric `newObj`.
+ */
+const PREFIX_HELPER = /^(__pyx_unpickle_\w+|newObj)$/;
+/**
+ * Classes that touch files, processes, sockets or native code when constructed. A package-prefix
+ * entry never admits them, because packages re-export them under their own module names
+ * (`from zipfile import ZipFile` in some submodule makes `pkg.sub.ZipFile` importable).
+ */
+const RISKY_CLASS_NAMES = new Set([
+  "Popen", "ZipFile", "PyZipFile", "TarFile", "GzipFile", "BZ2File", "LZMAFile", "FileIO", "BufferedWriter", "BufferedRandom",
+  "TextIOWrapper", "FileHandler", "RotatingFileHandler", "TimedRotatingFileHandler", "WatchedFileHandler", "SocketHandler",
+  "CDLL", "PyDLL", "WinDLL", "OleDLL", "LibraryLoader", "TemporaryDirectory", "NamedTemporaryFile", "SpooledTemporaryFile",
+  "TemporaryFile", "DataSource", "Memory", "Parallel", "Process", "Pool", "ThreadPool", "Thread", "Timer", "Shelf",
+  "DbfilenameShelf", "InteractiveInterpreter", "InteractiveConsole", "Pdb", "HTTPServer", "ThreadingHTTPServer", "TCPServer",
+  "UDPServer", "Path", "PosixPath", "WindowsPath", "Connection", "Listener", "Client",
+]);
+
+/**
+ * May this import be invoked (called, instantiated, handed to a callable)? Semantics are documented
+ * at the top of this file. The deny list is applied separately (isKnownDangerousImport) and wins.
+ */
 export function isAllowedImport(module: string, name: string, allowList: readonly string[]): boolean {
   for (const mod of new Set([module, normalizeModule(module)])) {
     const full = `${mod}.${name}`;
     if (ALWAYS_ALLOWED.has(full)) return true;
     const dotted = name.includes(".");
+    const prefixName = !dotted && (CLASS_LIKE.test(name) || PREFIX_HELPER.test(name)) && !RISKY_CLASS_NAMES.has(name);
     for (const entry of allowList) {
       if (entry.endsWith(".")) {
-        const pkg = entry.slice(0, -1);
-        if (!dotted && pkg.length > 0 && (mod === pkg || mod.startsWith(entry))) return true;
-      } else if (full === entry || (!dotted && mod === entry)) {
+        if (prefixName && inPackage(mod, entry)) return true;
+      } else if (full === entry) {
         return true;
       }
     }
   }
   return false;
+}
+
+/**
+ * Is the import's module covered by the allow-list (exactly, or by a package-prefix entry)? Merely
+ * importing such a module is trusted, so an uncalled reference to a function in it (a scorer's
+ * `sklearn.metrics.f1_score`, `numpy.log1p` as a parameter) is not reported; calling it still is.
+ */
+export function isListedModule(module: string, allowList: readonly string[]): boolean {
+  for (const mod of new Set([module, normalizeModule(module)])) {
+    for (const entry of allowList) {
+      if (entry.endsWith(".") ? inPackage(mod, entry) : entry.startsWith(`${mod}.`) && !entry.slice(mod.length + 1).includes(".")) return true;
+    }
+  }
+  return false;
+}
+
+function inPackage(mod: string, prefixEntry: string): boolean {
+  const pkg = prefixEntry.slice(0, -1);
+  return pkg.length > 0 && (mod === pkg || mod.startsWith(prefixEntry));
 }
 
 const OPCODE_NAMES: Record<number, string> = {
@@ -231,7 +320,34 @@ const JOBLIB_ARRAY_WRAPPERS = new Set([
   "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper",
 ]);
 
-type Machine = { stack: Value[]; metastack: Value[][]; memo: Map<number, Value> };
+/**
+ * The memo. A plain-pickle reading that branches off the joblib reading (see readArrayAsOpcodes)
+ * layers its writes over the memo built so far instead of copying it, since a joblib dump can hold
+ * thousands of arrays and memo entries.
+ */
+class Memo {
+  private readonly own = new Map<number, Value>();
+  private extra = 0;
+  constructor(private readonly base?: Memo) {}
+  get(key: number): Value | undefined {
+    return this.own.get(key) ?? this.base?.get(key);
+  }
+  has(key: number): boolean {
+    return this.own.has(key) || (this.base?.has(key) ?? false);
+  }
+  set(key: number, v: Value) {
+    if (!this.has(key)) this.extra++;
+    this.own.set(key, v);
+  }
+  get size(): number {
+    return (this.base?.size ?? 0) + this.extra;
+  }
+}
+
+type Machine = { stack: Value[]; metastack: Value[][]; memo: Memo };
+
+/** Opcodes all plain-pickle readings of joblib arrays in one file may walk together. */
+type Budget = { remaining: number; initial: number };
 
 class Walker {
   readonly imports: PickleImport[] = [];
@@ -240,12 +356,22 @@ class Walker {
   opcodeCount = 0;
   persistentIds = 0;
   private readonly maxEntries: number;
+  private readonly budget: Budget;
 
+  /**
+   * `branch`: this walker is a plain-pickle reading branched off another walk; it shares that walk's
+   * values, so it never adds items to existing containers (the joblib reading must not see changes
+   * that only the plain reading would make), and it spends the shared opcode budget.
+   */
   constructor(
     private readonly bytes: Uint8Array,
     private readonly opts: PickleScanOptions,
+    budget?: Budget,
+    private readonly branch = false,
   ) {
     this.maxEntries = opts.maxStackEntries ?? DEFAULT_MAX_STACK_ENTRIES;
+    const initial = 4 * bytes.length + 1_000_000;
+    this.budget = budget ?? { remaining: initial, initial };
   }
 
   /**
@@ -255,8 +381,8 @@ class Walker {
   walk(start: number, joblib: boolean, init?: Machine): number {
     const b = this.bytes;
     const m: Machine = init
-      ? { stack: [...init.stack], metastack: init.metastack.map((s) => [...s]), memo: new Map(init.memo) }
-      : { stack: [], metastack: [], memo: new Map() };
+      ? { stack: [...init.stack], metastack: init.metastack.map((s) => [...s]), memo: new Memo(init.memo) }
+      : { stack: [], metastack: [], memo: new Memo() };
     let pos = start;
 
     const need = (n: number, at: number, what: string) => {
@@ -335,14 +461,18 @@ class Walker {
     const str = (s: string | null): Value => ({ k: "str", v: s !== null && s.length <= MAX_TRACKED_STRING ? s : null });
     const textOf = (raw: Uint8Array, decoder: TextDecoder): Value =>
       str(raw.length <= MAX_TRACKED_STRING * 4 ? decoder.decode(raw) : null);
-    const addItems = (target: Value, items: Value[]) => {
+    const addItems = (target: Value, items: Value[], at: number, op: string) => {
+      // On a bare imported class, pickle.load calls cls.append/cls.extend: the class's own code.
+      if (target.k === "global") this.recordCall(target.imp, op, at);
+      if (this.branch) return;
       if (target.k === "list" || target.k === "tuple") {
         for (const it of items) if (target.items.length < MAX_TRACKED_ITEMS) target.items.push(it);
       }
     };
     const addPairs = (target: Value, items: Value[], at: number, op: string) => {
       if (items.length % 2 !== 0) malformed(`${op} at byte ${at} has an odd number of items`, at);
-      if (target.k !== "dict") return;
+      if (target.k === "global") this.recordCall(target.imp, op, at); // cls.__setitem__
+      if (target.k !== "dict" || this.branch) return;
       for (let i = 0; i + 1 < items.length; i += 2)
         if (target.entries.length < MAX_TRACKED_ITEMS) target.entries.push([items[i]!, items[i + 1]!]);
     };
@@ -356,10 +486,15 @@ class Walker {
         throw new ScanStop("pickle_scan_limit", `the pickle needs more than ${this.maxEntries} memo entries; the scan stopped`, at);
       m.memo.set(key, top(at, op));
     };
-    const lineInt = (raw: Uint8Array | string, at: number, op: string) => {
-      const text = (typeof raw === "string" ? raw : latin1.decode(raw)).trim();
-      if (!/^[+-]?\d+$/.test(text)) malformed(`${op} at byte ${at} has a non-integer argument '${text.slice(0, 40)}'`, at);
-      return Number(text);
+    const shown = (raw: Uint8Array) => JSON.stringify(latin1.decode(raw.subarray(0, 40)));
+    /** GET/PUT: PyLong_FromString(line, NULL, 10), then PyLong_AsSsize_t. */
+    const memoKey = (raw: Uint8Array, at: number, op: string) => {
+      if (raw.length === 0) malformed(`${op} at byte ${at} has an empty argument`, at);
+      const v = pyLongFromString(cString(raw, true), 10);
+      if (v === null) malformed(`${op} at byte ${at} has a non-integer argument ${shown(raw)}`, at);
+      if (v! > BigInt(Number.MAX_SAFE_INTEGER) || v! < -BigInt(Number.MAX_SAFE_INTEGER))
+        malformed(`${op} at byte ${at} has an out-of-range memo key ${shown(raw)}`, at);
+      return Number(v);
     };
 
     for (;;) {
@@ -367,6 +502,8 @@ class Walker {
       if (pos >= b.length) throw new ScanStop("pickle_truncated", `the pickle ends at byte ${pos} without a STOP opcode`, pos);
       const op = b[pos++]!;
       this.opcodeCount++;
+      if (this.branch && --this.budget.remaining < 0)
+        throw new ScanStop("pickle_scan_limit", `reading joblib array data as opcodes took more than ${this.budget.initial} opcodes in total; the scan stopped`, pos - 1);
       switch (op) {
         case 0x28: // MARK
           m.metastack.push(m.stack);
@@ -385,15 +522,20 @@ class Walker {
         case 0x32: // DUP
           push(top(at, "DUP"));
           break;
-        case 0x46: // FLOAT
-          line(at, "FLOAT");
+        case 0x46: {
+          // FLOAT: PyOS_string_to_double, which must stop at the newline (or a NUL)
+          const raw = line(at, "FLOAT");
+          if (!isPickleFloat(raw)) malformed(`FLOAT at byte ${at} has a non-float argument ${shown(raw)}`, at);
           push(FLOAT);
           break;
+        }
         case 0x49: {
-          // INT ("00"/"01" are protocol 0's False/True)
-          const raw = latin1.decode(line(at, "INT")).trim();
-          if (raw === "00" || raw === "01") push({ k: "bool", v: raw === "01" });
-          else push({ k: "int", v: lineInt(raw, at, "INT") });
+          // INT: strtol(base 0) when it consumes the whole line, else int(line, 0); "00"/"01" are False/True
+          const raw = line(at, "INT");
+          const v = pickleInt(raw);
+          if (v === null) malformed(`INT at byte ${at} has a non-integer argument ${shown(raw)}`, at);
+          if (raw.length === 2 && (v === 0n || v === 1n) && strtolBase0(cString(raw, true)).ok) push({ k: "bool", v: v === 1n });
+          else push({ k: "int", v: bigToNumber(v!) });
           break;
         }
         case 0x4a: // BININT
@@ -403,9 +545,13 @@ class Walker {
           push({ k: "int", v: u1(at, "BININT1") });
           break;
         case 0x4c: {
-          // LONG
-          const raw = latin1.decode(line(at, "LONG")).trim().replace(/L$/, "");
-          push({ k: "int", v: lineInt(raw, at, "LONG") });
+          // LONG: one 'L' right before the newline is dropped, then int(x, 0)
+          const raw = line(at, "LONG");
+          if (raw.length === 0) malformed(`LONG at byte ${at} has an empty argument`, at);
+          const trailingL = raw[raw.length - 1] === 0x4c;
+          const v = pyLongFromString(cString(trailingL ? raw.subarray(0, raw.length - 1) : raw, !trailingL), 0);
+          if (v === null) malformed(`LONG at byte ${at} has a non-integer argument ${shown(raw)}`, at);
+          push({ k: "int", v: bigToNumber(v!) });
           break;
         }
         case 0x4d: // BININT2
@@ -487,13 +633,13 @@ class Walker {
         case 0x61: {
           // APPEND
           const v = pop(at, "APPEND");
-          addItems(top(at, "APPEND"), [v]);
+          addItems(top(at, "APPEND"), [v], at, "APPEND");
           break;
         }
         case 0x65: {
           // APPENDS
           const items = popMark(at, "APPENDS");
-          addItems(top(at, "APPENDS"), items);
+          addItems(top(at, "APPENDS"), items, at, "APPENDS");
           break;
         }
         case 0x62: {
@@ -634,14 +780,14 @@ class Walker {
           break;
         case 0x90: // ADDITEMS
           popMark(at, "ADDITEMS");
-          top(at, "ADDITEMS");
+          addItems(top(at, "ADDITEMS"), [], at, "ADDITEMS");
           break;
         case 0x91: // FROZENSET
           popMark(at, "FROZENSET");
           push(SET);
           break;
         case 0x67: // GET
-          memoGet(lineInt(line(at, "GET"), at, "GET"), at, "GET");
+          memoGet(memoKey(line(at, "GET"), at, "GET"), at, "GET");
           break;
         case 0x68: // BINGET
           memoGet(u1(at, "BINGET"), at, "BINGET");
@@ -651,7 +797,7 @@ class Walker {
           break;
         case 0x70: {
           // PUT
-          const key = lineInt(line(at, "PUT"), at, "PUT");
+          const key = memoKey(line(at, "PUT"), at, "PUT");
           if (key < 0) malformed(`PUT at byte ${at} has a negative memo key`, at);
           memoPut(key, at, "PUT");
           break;
@@ -702,6 +848,7 @@ class Walker {
       opcode,
       resolved,
       allowed: resolved && isAllowedImport(module, name, this.opts.allowList),
+      listed: resolved && isListedModule(module, this.opts.allowList),
       knownDangerous: resolved && isKnownDangerousImport(module, name),
       calls: [],
       dangerous: false,
@@ -740,6 +887,7 @@ class Walker {
    * NumpyArrayWrapper.read_array). Object arrays are a nested plain pickle instead, walked as such.
    */
   private skipJoblibArray(state: Value, pos: number, at: number, m: Machine): number {
+    this.readArrayAsOpcodes(pos, at, m);
     const field = (key: string): Value | undefined =>
       state.k === "dict" ? state.entries.find(([k]) => k.k === "str" && k.v === key)?.[1] : undefined;
     const shape = field("shape");
@@ -766,7 +914,6 @@ class Walker {
     const size = count * itemSize;
     if (!Number.isSafeInteger(size) || p + size > this.bytes.length)
       throw new ScanStop("pickle_truncated", `the joblib array announced at byte ${at} (${count} × ${itemSize} bytes) runs past the end of the file`, pos);
-    this.scanAsOpcodes(pos, p + size, m);
     this.notes.push({
       code: "pickle_inline_array",
       message: `skipped ${p + size - pos} bytes of inline joblib array data at byte ${pos} (dtype ${descr}, ${count} items)`,
@@ -780,12 +927,12 @@ class Walker {
    * reaches STOP; otherwise only dangerous ones are, because data that merely happens to contain a
    * 'c' byte and two newlines is not worth a warning. Returns the offset after STOP, or null.
    */
-  subWalk(start: number, end: number, joblib: boolean, init?: Machine): number | null {
+  subWalk(start: number, end: number, joblib: boolean): number | null {
     if (end <= start) return null;
-    const sub = new Walker(this.bytes.subarray(0, end), this.opts);
+    const sub = new Walker(this.bytes.subarray(0, end), this.opts, this.budget);
     let done: number | null = null;
     try {
-      done = sub.walk(start, joblib, init);
+      done = sub.walk(start, joblib);
     } catch (e) {
       if (!(e instanceof ScanStop)) throw e;
     }
@@ -798,11 +945,28 @@ class Walker {
   }
 
   /**
-   * A plain pickle.load (not joblib.load) would read inline array bytes (padding byte included) as
-   * opcodes, with the stack and memo built so far: make sure they hold no payload.
+   * A plain pickle.load (not joblib.load) reads the inline array bytes (padding byte included) as
+   * opcodes, with the stack and memo built so far, and goes on to the end of the file (or its first
+   * error): walk exactly that, and keep every dangerous import it meets. Its other imports are not
+   * kept: for real array data this reading stops within a few bytes, and anything it reads after the
+   * array is the joblib reading's own stream again.
    */
-  private scanAsOpcodes(start: number, end: number, m: Machine) {
-    this.subWalk(start, end, false, m);
+  private readArrayAsOpcodes(start: number, wrapperAt: number, m: Machine) {
+    if (start >= this.bytes.length) return;
+    const sub = new Walker(this.bytes, this.opts, this.budget, true);
+    try {
+      sub.walk(start, false, m);
+    } catch (e) {
+      if (!(e instanceof ScanStop)) throw e;
+    }
+    for (const imp of sub.imports)
+      if (imp.dangerous) {
+        imp.context = `read as opcodes by a plain pickle.load from the inline joblib array data at byte ${start} (NumpyArrayWrapper BUILD at byte ${wrapperAt})`;
+        this.imports.push(imp);
+      }
+    this.opcodeCount += sub.opcodeCount;
+    if (this.budget.remaining < 0)
+      throw new ScanStop("pickle_scan_limit", `reading the joblib arrays as opcodes (as a plain pickle.load would) needs more than ${this.budget.initial} opcodes in total; the scan stopped at the array at byte ${start}`, start);
   }
 
   finishNotes() {
@@ -848,6 +1012,127 @@ export function numpyItemSize(descr: string): number | "object" | undefined {
     default:
       return undefined;
   }
+}
+
+// ---- Protocol 0 number parsing, as CPython's Modules/_pickle.c (load_int, load_long, load_float,
+// load_get, load_put) does it. Python's C functions see the line as a C string: the newline is kept
+// (it counts as trailing whitespace) and a NUL byte ends the string early.
+
+/** The line as CPython's C functions see it: cut at the first NUL, else with its newline. */
+function cString(raw: Uint8Array, withNewline: boolean): Uint8Array {
+  const nul = raw.indexOf(0);
+  if (nul >= 0) return raw.subarray(0, nul);
+  if (!withNewline) return raw;
+  const out = new Uint8Array(raw.length + 1);
+  out.set(raw);
+  out[raw.length] = 0x0a;
+  return out;
+}
+
+/** C isspace / Py_ISSPACE: space, \t, \n, \v, \f, \r. */
+function isCSpace(c: number | undefined): boolean {
+  return c === 0x20 || (c !== undefined && c >= 0x09 && c <= 0x0d);
+}
+
+function digitValue(c: number | undefined): number {
+  if (c === undefined) return 99;
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const l = c | 0x20;
+  if (l >= 0x61 && l <= 0x7a) return l - 0x61 + 10;
+  return 99;
+}
+
+/**
+ * glibc strtol(s, &end, 0): whitespace, sign, then 0x-hex, 0-octal or decimal. `ok` when it stopped
+ * at the end of the C string (the newline or NUL, which is what load_int checks) without overflow.
+ */
+export function strtolBase0(s: Uint8Array): { value: bigint; ok: boolean } {
+  let i = 0;
+  while (isCSpace(s[i]) && i < s.length) i++;
+  let neg = false;
+  if (s[i] === 0x2b || s[i] === 0x2d) neg = s[i++] === 0x2d;
+  let base = 10;
+  if (s[i] === 0x30) {
+    if ((s[i + 1]! | 0x20) === 0x78 && digitValue(s[i + 2]) < 16) {
+      base = 16;
+      i += 2;
+    } else base = 8;
+  }
+  const start = i;
+  let v = 0n;
+  while (i < s.length && digitValue(s[i]) < base) v = v * BigInt(base) + BigInt(digitValue(s[i++]));
+  if (i === start) return { value: 0n, ok: s.length === 0 || s[0] === 0x0a }; // no digits: end = start of string
+  const value = neg ? -v : v;
+  const inRange = value <= 0x7fffffffffffffffn && value >= -0x8000000000000000n;
+  return { value, ok: inRange && (i === s.length || s[i] === 0x0a) };
+}
+
+/**
+ * CPython's PyLong_FromString(s, NULL, base) for base 0 or 10: whitespace, sign, 0x/0o/0b prefixes
+ * (base 0; leading zeros only for zero), single underscores between digits, trailing whitespace.
+ */
+export function pyLongFromString(s: Uint8Array, base0: 0 | 10): bigint | null {
+  let i = 0;
+  while (i < s.length && isCSpace(s[i])) i++;
+  let neg = false;
+  if (s[i] === 0x2b || s[i] === 0x2d) neg = s[i++] === 0x2d;
+  let base: number = base0;
+  let errorIfNonzero = false;
+  const p = (s[i + 1] ?? 0) | 0x20;
+  if (base === 0) {
+    if (s[i] !== 0x30) base = 10;
+    else if (p === 0x78) base = 16;
+    else if (p === 0x6f) base = 8;
+    else if (p === 0x62) base = 2;
+    else {
+      errorIfNonzero = true;
+      base = 10;
+    }
+  }
+  if (s[i] === 0x30 && ((base === 16 && p === 0x78) || (base === 8 && p === 0x6f) || (base === 2 && p === 0x62))) {
+    i += 2;
+    if (s[i] === 0x5f) i++;
+  }
+  if (s[i] === 0x5f) return null;
+  const start = i;
+  let v = 0n;
+  let prev = -1;
+  while (i < s.length && (digitValue(s[i]) < base || s[i] === 0x5f)) {
+    if (s[i] === 0x5f) {
+      if (prev === 0x5f) return null;
+    } else v = v * BigInt(base) + BigInt(digitValue(s[i]));
+    prev = s[i++]!;
+  }
+  if (prev === 0x5f) return null;
+  if (i === start) return null;
+  if (errorIfNonzero && v !== 0n) return null;
+  while (i < s.length && isCSpace(s[i])) i++;
+  if (i !== s.length) return null;
+  return neg ? -v : v;
+}
+
+/** load_int: strtol when it parses the whole line, else PyLong_FromString(line, 0). null = ValueError. */
+export function pickleInt(raw: Uint8Array): bigint | null {
+  if (raw.length === 0) return null; // "I\n": bad readline
+  const s = cString(raw, true);
+  const c = strtolBase0(s);
+  if (c.ok) return c.value;
+  return pyLongFromString(s, 0);
+}
+
+const C_FLOAT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)/i;
+
+/** load_float: PyOS_string_to_double must consume everything up to the newline or a NUL. */
+export function isPickleFloat(raw: Uint8Array): boolean {
+  if (raw.length === 0) return false;
+  const s = latin1.decode(cString(raw, false));
+  const m = C_FLOAT.exec(s);
+  // Overflow ("1e999") raises in CPython; accepting it here only means walking on where Python stops.
+  return m !== null && m[0].length === s.length;
+}
+
+function bigToNumber(v: bigint): number {
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : Number.NaN;
 }
 
 function littleEndianSigned(bytes: Uint8Array): number {

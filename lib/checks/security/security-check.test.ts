@@ -10,8 +10,11 @@ import { runSecurityCheck } from "./security-check.ts";
 import {
   benignDictOfLists,
   buildZip,
+  joblibArrayHidingCall,
   joblibLike,
   memoizedSystemCall,
+  numpySavetxtCall,
+  pendingCall,
   onnxWithExternalData,
   pickle,
   protocol0SystemCall,
@@ -45,7 +48,7 @@ describe("runSecurityCheck: malicious pickles fail, and nothing runs", () => {
     expect(outcome.verdict).toBe("fail");
     const finding = errors(outcome.findings).find((f) => f.code === "pickle_dangerous_import")!;
     const reduceAt = bytes.lastIndexOf(0x52);
-    expect(finding.message).toBe(`model.pkl imports os.system and calls it (REDUCE at byte ${reduceAt}): loading this file would run a shell command`);
+    expect(finding.message).toBe(`model.pkl imports os.system (GLOBAL at byte 0) and calls it (REDUCE at byte ${reduceAt}): loading this file would run a shell command`);
     expect(finding.details).toMatchObject({ file: "model.pkl", import: "os.system", offset: 0, calls: [{ opcode: "REDUCE", offset: reduceAt }] });
     expect(outcome.summary).toContain("os.system");
     expect(outcome.metrics.dangerousImports).toEqual(["os.system"]);
@@ -68,7 +71,7 @@ describe("runSecurityCheck: malicious pickles fail, and nothing runs", () => {
     const outcome = await check("model.pt", "pickle", { "model.pt": torchLikeZip(protocol4SystemCall(`touch ${path}`), method) });
     expect(outcome.verdict).toBe("fail");
     const finding = errors(outcome.findings).find((f) => f.code === "pickle_dangerous_import")!;
-    expect(finding.message).toMatch(/^model\.pt \(zip entry archive\/data\.pkl\) imports posix\.system and calls it \(REDUCE at byte \d+\)/);
+    expect(finding.message).toMatch(/^model\.pt \(zip entry archive\/data\.pkl\) imports posix\.system \(STACK_GLOBAL at byte \d+\) and calls it \(REDUCE at byte \d+\)/);
     expect(finding.details).toMatchObject({ file: "model.pt", entry: "archive/data.pkl", import: "posix.system" });
     expect(existsSync(path)).toBe(false);
   });
@@ -89,7 +92,7 @@ describe("runSecurityCheck: malicious pickles fail, and nothing runs", () => {
     const outcome = await check("model.joblib", "joblib", { "model.joblib": deflateSync(protocol0SystemCall(`touch ${path}`)) });
     expect(outcome.verdict).toBe("fail");
     const finding = errors(outcome.findings)[0]!;
-    expect(finding.message).toMatch(/^model\.joblib \(after zlib decompression\) imports os\.system and calls it/);
+    expect(finding.message).toMatch(/^model\.joblib \(after zlib decompression\) imports os\.system \(GLOBAL at byte 0\) and calls it/);
     expect(existsSync(path)).toBe(false);
   });
 
@@ -167,7 +170,7 @@ describe("runSecurityCheck: malicious pickles fail, and nothing runs", () => {
     const outcome = await check("model.pkl", "pickle", { "model.pkl": bytes });
     expect(outcome.verdict).toBe("fail");
     expect(errors(outcome.findings).map((f) => f.message)).toEqual([
-      `model.pkl imports mylib.Model and hands it to copy_reg._reconstructor, which can call it (REDUCE at byte ${bytes.length - 2}): loading this file would run code from 'mylib', which is not on the pickle allow-list`,
+      `model.pkl imports mylib.Model (GLOBAL at byte 26) and hands it to copy_reg._reconstructor, which can call it (REDUCE at byte ${bytes.length - 2}): loading this file would run code from 'mylib', which is not on the pickle allow-list`,
     ]);
   });
 
@@ -227,6 +230,85 @@ describe("runSecurityCheck: benign artifacts pass", () => {
     const outcome = await check("model.bin", "other", { "model.bin": "opaque weights" });
     expect(outcome.verdict).toBe("pass");
     expect(outcome.findings.map((f) => [f.severity, f.code])).toEqual([["info", "artifact_not_executed"]]);
+  });
+});
+
+describe("runSecurityCheck: regressions found in review", () => {
+  const latin = (t: string) => Uint8Array.from(t, (c) => c.charCodeAt(0));
+  const onnxBase = () => ({ "model.onnx": onnxWithExternalData([]) });
+
+  it("a numpy.savetxt pickle fails with the default allow-list", async () => {
+    const outcome = await check("model.pkl", "pickle", { "model.pkl": numpySavetxtCall("/tmp/x.pth", "import os") });
+    expect(outcome.verdict).toBe("fail");
+    expect(errors(outcome.findings)[0]?.message).toMatch(/^model\.pkl imports numpy\.savetxt \(GLOBAL at byte 2\) and calls it \(REDUCE at byte \d+\)/);
+  });
+
+  it.each(["pickle", "joblib"] as const)("a call hidden in joblib array bytes fails as %s", async (format) => {
+    const bytes = joblibArrayHidingCall(pendingCall("zipfile", "ZipFile", "/tmp/never", "w"));
+    const outcome = await check("model.pkl", format, { "model.pkl": bytes });
+    expect(outcome.verdict).toBe("fail");
+    expect(outcome.summary).toMatch(/imports zipfile\.ZipFile \(GLOBAL at byte \d+\) \(read as opcodes by a plain pickle\.load from the inline joblib array data/);
+  });
+
+  it("a protocol 0 pickle as an extra file with any name is scanned and fails", async () => {
+    const outcome = await check("model.onnx", "onnx", { ...onnxBase(), "notes.dat": protocol0SystemCall("touch /tmp/never") });
+    expect(outcome.verdict).toBe("fail");
+    expect(outcome.summary).toMatch(/^notes\.dat imports os\.system \(GLOBAL at byte 0\) and calls it/);
+  });
+
+  it("a protocol 1 pickle (no PROTO) of an unlisted class as an extra file fails", async () => {
+    const bytes = pickle().raw(0x7d /* EMPTY_DICT */).binput(0).unicode("m").raw(pendingCall("mylib", "Model")).reduce().setitem().stop().bytes();
+    const outcome = await check("model.onnx", "onnx", { ...onnxBase(), "state": bytes });
+    expect(outcome.verdict).toBe("fail");
+    expect(outcome.summary).toMatch(/^state imports mylib\.Model/);
+  });
+
+  it("a scanner stop in an extra file or 'other' artifact that looks like a pickle fails, naming file, opcode and offset", async () => {
+    const stops = latin("\x80\x02]\xf7cos\nsystem\n(S'id'\ntR.");
+    const extra = await check("model.onnx", "onnx", { ...onnxBase(), "extra.bin": stops });
+    expect(extra.verdict).toBe("fail");
+    expect(errors(extra.findings).map((f) => [f.code, f.message])).toEqual([
+      ["pickle_unknown_opcode", "extra.bin: unknown opcode 0xf7 at offset 3: this is not a valid pickle from here on; the rest of the file could not be scanned, so it cannot be shown to be safe"],
+    ]);
+    const other = await check("model.bin", "other", { "model.bin": stops });
+    expect(other.verdict).toBe("fail");
+    const p0 = await check("model.onnx", "onnx", { ...onnxBase(), "x.txt": latin("(lp0\nI1\naI2\na\xf7") });
+    expect(p0.verdict).toBe("fail");
+    expect(errors(p0.findings)[0]?.message).toMatch(/^x\.txt: unknown opcode 0xf7 at offset 13/);
+  });
+
+  it("INT 0x10 before the payload in an extra file no longer stops the scan", async () => {
+    const outcome = await check("model.onnx", "onnx", { ...onnxBase(), "extra.bin": latin("\x80\x02I0x10\n0cos\nsystem\n(S'id'\ntR.") });
+    expect(outcome.verdict).toBe("fail");
+    expect(errors(outcome.findings).map((f) => f.code)).toEqual(["pickle_dangerous_import"]);
+  });
+
+  it("text and data extra files (CSV, JSON, markdown, labels, raw floats, a large text file) are ignored quietly", async () => {
+    const files = {
+      ...onnxBase(),
+      "eval.csv": "class,age,income\n0,31,52000.5\n1,45,61000\n",
+      "labels.txt": "cat\ndog\nbird\n",
+      "meta.json": JSON.stringify({ name: "m", classes: ["a", "b"] }),
+      "README.md": "# Model\n\nNotes about the model.\n",
+      "notes.txt": "N.B. trained on 2024 data\n",
+      "weights.raw": f8([1, 2.5, -3, 0.125]),
+      "big.csv": "credit_score,age\n" + "700,31\n".repeat(20_000),
+    };
+    const outcome = await check("model.onnx", "onnx", files);
+    expect(outcome.verdict).toBe("pass");
+    expect(outcome.findings.filter((f) => f.severity !== "info")).toEqual([]);
+    expect(outcome.findings.filter((f) => f.code.startsWith("pickle_"))).toEqual([]);
+    expect(outcome.metrics.extraFilesScanned).toEqual([]);
+  });
+
+  it("a pickle payload after a large benign prefix of an extra file is still found", async () => {
+    const body = pickle().proto(2).mark();
+    for (let i = 0; i < 9000; i++) body.binfloat(i);
+    const bytes = body.raw(0x6c).pop().raw(protocol0SystemCall("id")).bytes();
+    expect(bytes.length).toBeGreaterThan(64 * 1024);
+    const outcome = await check("model.onnx", "onnx", { ...onnxBase(), "cache.bin": bytes });
+    expect(outcome.verdict).toBe("fail");
+    expect(outcome.summary).toMatch(/^cache\.bin imports os\.system/);
   });
 });
 

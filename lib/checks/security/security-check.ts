@@ -1,8 +1,17 @@
 // The security check (DESIGN.md "Checks"): applies to every artifact format. It enforces the size
 // limit, then inspects the artifact statically by format — pickle/joblib opcode scan (also inside zip
 // archives and zlib/gzip-compressed joblib dumps), safetensors header validation, ONNX external-data
-// containment — and scans any other file of the version that looks like a pickle, so a payload cannot
-// ride along as an "extra" file. Nothing here loads or executes the artifact: non-ONNX artifacts are
+// containment — and scans every other file of the version as a possible pickle, so a payload cannot
+// ride along as an "extra" file under any name (protocol 0/1 pickles have no magic number).
+//
+// Extra files (and "other" artifacts) are scanned non-strictly: a dangerous import always fails the
+// check; everything else is only reported when the file looks like a pickle (isPickleLike: it starts
+// with PROTO 2-5, or walks at least three opcodes and starts like a protocol 0/1 pickle, imports a
+// real module name or reaches STOP). For such a file any point where the walk stops (unknown opcode,
+// malformed argument, truncation, scan limit) is an error: pickle.load may go on where the scanner
+// cannot, so the registry cannot show the rest is safe. Text (CSV, JSON, markdown), safetensors and
+// raw data stop at once and are ignored. Only the first HEAD_BYTES of a large extra file are read
+// unless that prefix is inconclusive. Nothing here loads or executes the artifact: non-ONNX artifacts are
 // stored and downloadable but the registry never runs them.
 //
 // Files are read whole into memory (ctx.files.readBytes, bounded by maxArtifactBytes). That is fine
@@ -16,7 +25,7 @@ import { gunzipSync, inflateSync } from "node:zlib";
 import { formatBytes as formatBinaryBytes } from "../../format/bytes.ts";
 import type { CheckContext, CheckFunction, CheckOutcome, Finding } from "../types.ts";
 import { checkExternalData, decodeOnnxModel, InvalidOnnxModelError } from "./onnx-external-data.ts";
-import { describeImportEffect, scanPickle, type PickleImport, type PickleScanResult } from "./pickle-scan.ts";
+import { describeImportEffect, opcodeName, scanPickle, type PickleImport, type PickleScanResult } from "./pickle-scan.ts";
 import { checkSafetensors } from "./safetensors-check.ts";
 import { hasZipDirectory, looksLikePickleEntry, startsLikeZip, ZipArchive, ZipError } from "./zip-archive.ts";
 
@@ -24,6 +33,8 @@ import { hasZipDirectory, looksLikePickleEntry, startsLikeZip, ZipArchive, ZipEr
 const PICKLE_NAME = /\.(pkl|pickle|joblib)(\.(gz|z|zlib|bz2|xz|lzma|lz4))?$/i;
 /** Nesting depth for archive-in-archive / compressed-in-archive, so a hostile file cannot recurse forever. */
 const MAX_NESTING = 3;
+/** How much of a large extra file is walked first; the rest is read only when this prefix is inconclusive. */
+const HEAD_BYTES = 64 * 1024;
 
 type Scope = {
   /** Human label: "model.pt (zip entry archive/data.pkl)". */
@@ -87,31 +98,42 @@ export const runSecurityCheck: CheckFunction = async (ctx) => {
   // Any other file that looks like a pickle is scanned too: a payload smuggled next to a safe model
   // is just as dangerous to whoever downloads the version.
   const others = [...ctx.files.list].filter(([p, f]) => p !== path && f.size > 0);
+  const allowList = ctx.thresholds.security.pickleAllowList;
   for (const [i, [file, info]] of others.entries()) {
     ctx.signal.throwIfAborted();
     ctx.progress(0.6 + (0.4 * i) / others.length, `looking at ${file}`);
     const byName = PICKLE_NAME.test(file);
     let head: Uint8Array;
     try {
-      head = byName ? new Uint8Array(0) : await peekFile(ctx, file, 4);
+      head = byName ? new Uint8Array(0) : await peekFile(ctx, file, Math.min(info.size, HEAD_BYTES));
     } catch (e) {
       report.add({ severity: "warning", code: "file_unreadable", message: `${file} could not be read for the security scan: ${(e as Error).message}`, details: { file } });
       continue;
     }
-    if (!byName && !startsLikePickle(head) && !startsLikeZip(head)) continue;
     if (info.size > limit) {
-      report.add({
-        severity: byName ? "error" : "warning",
-        code: "file_too_large_to_scan",
-        message: `${file} looks like a pickle but is ${formatBytes(info.size)}, above the ${formatBytes(limit)} scan limit, so it was not scanned`,
-        details: { file, size: info.size, limit },
-      });
+      if (byName || startsLikePickle(head) || startsLikeZip(head) || isPickleLike(head, scanPickle(head, { allowList })))
+        report.add({
+          severity: byName ? "error" : "warning",
+          code: "file_too_large_to_scan",
+          message: `${file} looks like a pickle but is ${formatBytes(info.size)}, above the ${formatBytes(limit)} scan limit, so it was not scanned`,
+          details: { file, size: info.size, limit },
+        });
       continue;
     }
-    ctx.log(`security: scanning extra file ${file} (${info.size} bytes) for pickle payloads`);
-    const bytes = await ctx.files.readBytes(file, limit);
-    scanPickleLike(ctx, report, bytes, { label: file, file, strict: byName, depth: 0 });
-    report.filesScanned.push(file);
+    let bytes: Uint8Array = head;
+    if (byName || info.size > head.length) {
+      if (!byName && !startsLikeZip(head)) {
+        // A prefix whose walk stops on something other than its own end (truncation) stops pickle.load
+        // at the same byte, so the rest of the file cannot matter unless the prefix looks like a pickle.
+        const quick = scanPickle(head, { allowList });
+        const stop = quick.problems[0];
+        if (stop && stop.code !== "pickle_truncated" && stop.code !== "pickle_scan_limit" && quick.dangerous.length === 0 && !isPickleLike(head, quick))
+          continue;
+      }
+      bytes = await ctx.files.readBytes(file, limit);
+    }
+    if (byName) ctx.log(`security: scanning extra file ${file} (${info.size} bytes) for pickle payloads`);
+    if (scanPickleLike(ctx, report, bytes, { label: file, file, strict: byName, depth: 0 })) report.filesScanned.push(file);
   }
 
   ctx.progress(1, "security scan finished");
@@ -152,8 +174,8 @@ function inspectArtifact(ctx: CheckContext, report: SecurityReport, path: string
       return;
     }
     default:
-      // "other": nothing to parse, but a pickle or zip under another name is still scanned.
-      if (startsLikePickle(bytes) || startsLikeZip(bytes)) scanPickleLike(ctx, report, bytes, { label: path, file: path, strict: false, depth: 0 });
+      // "other": nothing to parse, but a pickle (any protocol) or zip under another name is still scanned.
+      scanPickleLike(ctx, report, bytes, { label: path, file: path, strict: false, depth: 0 });
       report.add(neverExecuted(path, format));
   }
 }
@@ -185,16 +207,46 @@ function detectCompression(b: Uint8Array): Compression | undefined {
   return undefined;
 }
 
-/** A pickle, a zip of pickles (PyTorch), or a compressed joblib dump — whichever the bytes are. */
-function scanPickleLike(ctx: CheckContext, report: SecurityReport, bytes: Uint8Array, scope: Scope) {
+/**
+ * Protocol 0/1 pickles have no magic number, so: does this walk look like a real pickle rather than
+ * text or binary data that merely starts with opcode-valued bytes? See the header comment.
+ */
+export function isPickleLike(bytes: Uint8Array, result: PickleScanResult): boolean {
+  const stop = result.problems[0];
+  if (startsLikePickle(bytes)) return !(stop?.code === "pickle_unknown_opcode" && stop.offset === 2);
+  const completed = stop ? result.opcodeCount - 1 : result.opcodeCount;
+  if (completed < 3) return false;
+  // A complete pickle with nothing after it (text such as "N.B. …" is a 2-opcode pickle plus junk).
+  if (!stop && !result.notes.some((n) => n.code === "pickle_trailing_data")) return true;
+  if (result.imports.some((i) => i.resolved && IDENTIFIER_PATH.test(i.module) && IDENTIFIER_PATH.test(i.name))) return true;
+  return startsLikeProtocol01(bytes);
+}
+
+const IDENTIFIER_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** `c<module>\n<name>\n` (GLOBAL), or MARK / an empty container followed by another opcode. */
+function startsLikeProtocol01(bytes: Uint8Array): boolean {
+  if (bytes.length < 2) return false;
+  if (bytes[0] === 0x63) {
+    const text = new TextDecoder("latin1").decode(bytes.subarray(0, 512));
+    return /^c[A-Za-z_][\w.]*\n[A-Za-z_][\w.]*\n/.test(text);
+  }
+  return [0x28, 0x7d, 0x5d, 0x29].includes(bytes[0]!) && !opcodeName(bytes[1]!).startsWith("0x");
+}
+
+/**
+ * A pickle, a zip of pickles (PyTorch), or a compressed joblib dump — whichever the bytes are.
+ * Returns whether anything was reported as scanned (always for strict scopes and zips).
+ */
+function scanPickleLike(ctx: CheckContext, report: SecurityReport, bytes: Uint8Array, scope: Scope): boolean {
   const limit = ctx.thresholds.security.maxArtifactBytes;
   if (scope.depth > MAX_NESTING) {
     report.add({ severity: scope.strict ? "error" : "warning", code: "pickle_nesting_too_deep", message: `${scope.label} nests archives or compression more than ${MAX_NESTING} levels deep; not scanned further`, details: { file: scope.file } });
-    return;
+    return true;
   }
   if (startsLikeZip(bytes)) {
     scanZip(ctx, report, bytes, scope);
-    return;
+    return true;
   }
   // A zip directory at the end of something that does not start like a zip: a polyglot that
   // pickle.load reads from the front and zipfile from the back. Scan it both ways.
@@ -215,11 +267,11 @@ function scanPickleLike(ctx: CheckContext, report: SecurityReport, bytes: Uint8A
           : `${scope.label} looks ${compression}-compressed but does not decompress (${(e as Error).message}); it could not be scanned`,
         details: { file: scope.file, entry: scope.entry, compression },
       });
-      return;
+      return true;
     }
     ctx.log(`security: ${scope.label} is ${compression}-compressed; scanning ${inflated.length} inflated bytes`);
     scanPickleLike(ctx, report, inflated, { ...scope, label: `${scope.label} (after ${compression} decompression)`, depth: scope.depth + 1 });
-    return;
+    return true;
   }
   if (compression) {
     report.add({
@@ -228,12 +280,15 @@ function scanPickleLike(ctx: CheckContext, report: SecurityReport, bytes: Uint8A
       message: `${scope.label} is ${compression}-compressed, which the registry cannot decompress, so it cannot be shown to be safe; upload it uncompressed or with zlib/gzip compression`,
       details: { file: scope.file, entry: scope.entry, compression },
     });
-    return;
+    return true;
   }
   const result = scanPickle(bytes, { allowList: ctx.thresholds.security.pickleAllowList });
+  const pickleLike = scope.strict || isPickleLike(bytes, result);
+  if (!pickleLike && result.dangerous.length === 0) return false;
   report.picklesScanned++;
   ctx.log(`security: ${scope.label}: ${result.opcodeCount} opcodes, ${result.imports.length} imports, verdict ${result.verdict}`);
-  addPickleFindings(report, result, scope);
+  addPickleFindings(report, result, scope, pickleLike);
+  return true;
 }
 
 function scanZip(ctx: CheckContext, report: SecurityReport, bytes: Uint8Array, scope: Scope) {
@@ -282,7 +337,11 @@ function scanZip(ctx: CheckContext, report: SecurityReport, bytes: Uint8Array, s
     });
 }
 
-function addPickleFindings(report: SecurityReport, result: PickleScanResult, scope: Scope) {
+/**
+ * `pickleLike` false (a non-strict file that does not look like a pickle but where the walk met a
+ * dangerous import): only the dangerous imports are reported.
+ */
+function addPickleFindings(report: SecurityReport, result: PickleScanResult, scope: Scope, pickleLike: boolean) {
   const base = { file: scope.file, ...(scope.entry ? { entry: scope.entry } : {}) };
   report.importsSeen += result.imports.length;
   for (const imp of result.imports) report.importNames.add(imp.fullName);
@@ -309,13 +368,16 @@ function addPickleFindings(report: SecurityReport, result: PickleScanResult, sco
       report.dangerousImports.add(name);
       const call = calls[0];
       const effect = describeImportEffect(first);
+      const where = first.context ? ` (${first.context})` : "";
       const message = call?.via
-        ? `${scope.label} imports ${name} and hands it to ${call.via}, which can call it (${call.opcode} at byte ${call.offset}): loading this file would ${effect}`
+        ? `${scope.label} imports ${name} (${first.opcode} at byte ${first.offset})${where} and hands it to ${call.via}, which can call it (${call.opcode} at byte ${call.offset}): loading this file would ${effect}`
         : call
-        ? `${scope.label} imports ${name} and calls it (${call.opcode} at byte ${call.offset}): loading this file would ${effect}`
-        : `${scope.label} imports ${name} (${first.opcode} at byte ${first.offset}), a known-dangerous function; even without a direct call, other objects in the pickle or the code loading it can invoke it to ${effect}`;
+        ? `${scope.label} imports ${name} (${first.opcode} at byte ${first.offset})${where} and calls it (${call.opcode} at byte ${call.offset}): loading this file would ${effect}`
+        : `${scope.label} imports ${name} (${first.opcode} at byte ${first.offset})${where}, a known-dangerous or denied import; even without a direct call, other objects in the pickle or the code loading it can invoke it to ${effect}`;
       report.add({ severity: "error", code: first.resolved ? "pickle_dangerous_import" : "pickle_unresolved_import", message, details });
-    } else if (!first.allowed) {
+    } else if (!pickleLike) {
+      continue;
+    } else if (!first.allowed && !first.listed) {
       report.add({
         severity: "warning",
         code: first.resolved ? "pickle_unlisted_import" : "pickle_unresolved_import",
@@ -324,14 +386,14 @@ function addPickleFindings(report: SecurityReport, result: PickleScanResult, sco
       });
     }
   }
-  // An extra file that merely starts with 0x80 0x02..0x05 (a safetensors header length of 640, raw
-  // floats…) and breaks at once is most likely not a pickle: say so quietly.
-  const problemSeverity = scope.strict ? "error" : result.imports.length > 0 ? "warning" : "info";
+  if (!pickleLike) return;
+  // Any stop in something that looks like a pickle fails: pickle.load may read on where the scanner
+  // stopped, so the rest of the file cannot be shown to be safe.
   for (const p of result.problems) {
     report.add({
-      severity: problemSeverity,
+      severity: "error",
       code: p.code,
-      message: `${scope.label}: ${p.message}${scope.strict ? "; the rest of the file could not be scanned, so it cannot be shown to be safe" : ""}`,
+      message: `${scope.label}: ${p.message}; the rest of the file could not be scanned, so it cannot be shown to be safe`,
       details: { ...base, offset: p.offset },
     });
   }
@@ -344,11 +406,11 @@ function addPickleFindings(report: SecurityReport, result: PickleScanResult, sco
       details: { ...base, offset: n.offset },
     });
   }
-  if (result.verdict === "safe" && result.imports.every((i) => i.allowed))
+  if (result.verdict === "safe" && result.imports.every((i) => i.allowed || i.listed))
     report.add({
       severity: "info",
       code: "pickle_scan_clean",
-      message: `${scope.label}: ${result.opcodeCount} opcodes scanned, ${byName.size} distinct import(s), all on the allow-list`,
+      message: `${scope.label}: ${result.opcodeCount} opcodes scanned, ${byName.size} distinct import(s), all allowed by the allow-list`,
       details: { ...base, imports: [...byName.keys()].slice(0, 100), protocol: result.protocol },
     });
 }

@@ -374,7 +374,8 @@ export function safetensors(header: unknown, data: Uint8Array, opts: { declaredH
   return out;
 }
 
-type External = { location?: string; offset?: number; length?: number };
+/** `entries`, when given, replaces the key/value list as is (duplicate keys, in order). */
+type External = { location?: string; offset?: number; length?: number; entries?: { key: string; value: string }[] };
 
 /** A tiny ONNX model: Identity over a float input, plus initializers stored externally. */
 export function onnxWithExternalData(externals: External[], opts: { inSubgraph?: External[] } = {}): Uint8Array {
@@ -384,7 +385,7 @@ export function onnxWithExternalData(externals: External[], opts: { inSubgraph?:
       dataType: onnx.TensorProto.DataType.FLOAT,
       dims: [4],
       dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
-      externalData: [
+      externalData: ext.entries ?? [
         ...(ext.location !== undefined ? [{ key: "location", value: ext.location }] : []),
         ...(ext.offset !== undefined ? [{ key: "offset", value: String(ext.offset) }] : []),
         ...(ext.length !== undefined ? [{ key: "length", value: String(ext.length) }] : []),
@@ -428,4 +429,46 @@ export function onnxWithExternalData(externals: External[], opts: { inSubgraph?:
     },
   });
   return onnx.ModelProto.encode(model).finish();
+}
+
+/**
+ * numpy.savetxt('/path', ['import os; …'], '%s') as pickle.dumps would write a REDUCE of it: before
+ * the deny list, "numpy" on the allow-list admitted it and Python wrote the file.
+ */
+export function numpySavetxtCall(path: string, line: string): Uint8Array {
+  return pickle()
+    .proto(2)
+    .global("numpy", "savetxt")
+    .mark().binunicode(path).mark().binunicode(line).raw(0x6c /* LIST */).binunicode("%s").tuple()
+    .reduce()
+    .stop()
+    .bytes();
+}
+
+/**
+ * joblib layout whose "array data" is the start of a call: joblib's NumpyUnpickler skips `region`,
+ * but a plain pickle.load reads it as opcodes (GLOBAL … TUPLE) and then the REDUCE right after it,
+ * which the joblib reading sees as a harmless call of None.
+ */
+export function joblibArrayHidingCall(region: Uint8Array): Uint8Array {
+  return pickle()
+    .proto(2)
+    .none()
+    .global("joblib.numpy_pickle", "NumpyArrayWrapper").emptyTuple().newobj()
+    .emptyDict().mark()
+    .binunicode("shape").int(region.length).tuple1()
+    .binunicode("dtype").global("numpy", "dtype").mark().binunicode("u1").tuple().reduce()
+    .setitems()
+    .build()
+    .raw(region)
+    .reduce()
+    .stop()
+    .bytes();
+}
+
+/** GLOBAL module.name, MARK, SHORT_BINUNICODE args, TUPLE: a call waiting for its REDUCE. */
+export function pendingCall(module: string, name: string, ...args: string[]): Uint8Array {
+  const p = pickle().global(module, name).mark();
+  for (const a of args) p.binunicode(a);
+  return p.tuple().bytes();
 }
