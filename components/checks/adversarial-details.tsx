@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { Badge } from "../ui/badge";
 import { cn } from "../ui/cn";
-import { CheckCircleIcon, XCircleIcon } from "./check-icons";
+import { CheckCircleIcon, XCircleIcon } from "../ui/icons";
 import { fmt3, fmtPercent, fmtRate } from "./check-format";
 import { GenericMetrics, KeyValueList } from "./metrics-view";
 

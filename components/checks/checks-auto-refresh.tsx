@@ -5,7 +5,7 @@
 // check finished, `active` turns false and polling stops.
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState, useTransition } from "react";
-import { SpinnerIcon } from "./check-icons";
+import { SpinnerIcon } from "../ui/icons";
 
 export function ChecksAutoRefresh({ active, intervalMs = 2000 }: { active: boolean; intervalMs?: number }) {
   const router = useRouter();

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { Badge } from "../ui/badge";
 import { cn } from "../ui/cn";
 import { Table, TBody, TD, TH, THead, TR, RowHeader } from "../ui/table";
-import { CheckCircleIcon, XCircleIcon } from "./check-icons";
+import { CheckCircleIcon, XCircleIcon } from "../ui/icons";
 import { fmt3, fmtRate } from "./check-format";
 import { GenericMetrics, isRecord } from "./metrics-view";
 

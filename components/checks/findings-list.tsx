@@ -3,8 +3,7 @@
 // text and never interpreted.
 import type { CheckRunView } from "@/lib/checks/list-check-runs";
 import { cn } from "../ui/cn";
-import { AlertIcon, InfoIcon } from "../ui/icons";
-import { XCircleIcon } from "./check-icons";
+import { AlertIcon, InfoIcon, XCircleIcon } from "../ui/icons";
 
 type Finding = CheckRunView["findings"][number];
 

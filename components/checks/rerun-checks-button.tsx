@@ -5,7 +5,7 @@
 import { useState, useTransition } from "react";
 import { Button } from "../ui/button";
 import { cn } from "../ui/cn";
-import { RefreshIcon, SpinnerIcon } from "./check-icons";
+import { RefreshIcon, SpinnerIcon } from "../ui/icons";
 import { checkKindLabel, type CheckKindName } from "./check-format";
 import type { RerunChecksInput, RerunChecksResult } from "./rerun-state";
 

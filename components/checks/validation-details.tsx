@@ -6,7 +6,7 @@ import type { CheckRunView } from "@/lib/checks/list-check-runs";
 import { formatBytes } from "@/lib/format/bytes";
 import { Badge } from "../ui/badge";
 import { Table, TBody, TD, TH, THead, TR, RowHeader } from "../ui/table";
-import { CheckCircleIcon, XCircleIcon } from "./check-icons";
+import { CheckCircleIcon, XCircleIcon } from "../ui/icons";
 import { fmt3, fmtMs } from "./check-format";
 import { GenericMetrics, KeyValueList } from "./metrics-view";
 

@@ -1,8 +1,7 @@
 // A run's outcome as icon + word + colour (never colour alone), and the version-wide checks state.
-import { AlertIcon } from "../ui/icons";
 import { Badge, type BadgeTone } from "../ui/badge";
 import type { ChecksSummary } from "@/lib/checks/list-check-runs";
-import { CheckCircleIcon, ClockIcon, MinusCircleIcon, SpinnerIcon, XCircleIcon } from "./check-icons";
+import { AlertIcon, CheckCircleIcon, ClockIcon, MinusCircleIcon, SpinnerIcon, XCircleIcon } from "../ui/icons";
 import type { RunStatus, Verdict } from "./check-format";
 
 type Look = { tone: BadgeTone; label: string; Icon: typeof ClockIcon; title: string };

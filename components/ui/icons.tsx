@@ -97,3 +97,39 @@ export const ExternalIcon = (p: IconProps) => (
     <path d="M11 3h6v6M17 3l-8 8M8 5H4.5A1.5 1.5 0 0 0 3 6.5v9A1.5 1.5 0 0 0 4.5 17h9a1.5 1.5 0 0 0 1.5-1.5V12" />
   </Icon>
 );
+
+// Status icons of the checks UI (a slightly heavier stroke: they sit inside small badges).
+export const XCircleIcon = (p: IconProps) => (
+  <Icon strokeWidth={1.8} {...p}>
+    <circle cx="10" cy="10" r="7.5" />
+    <path d="m7.5 7.5 5 5m0-5-5 5" />
+  </Icon>
+);
+export const CheckCircleIcon = (p: IconProps) => (
+  <Icon strokeWidth={1.8} {...p}>
+    <circle cx="10" cy="10" r="7.5" />
+    <path d="m6.8 10.3 2.2 2.2 4.2-4.6" />
+  </Icon>
+);
+export const MinusCircleIcon = (p: IconProps) => (
+  <Icon strokeWidth={1.8} {...p}>
+    <circle cx="10" cy="10" r="7.5" />
+    <path d="M6.5 10h7" />
+  </Icon>
+);
+export const ClockIcon = (p: IconProps) => (
+  <Icon strokeWidth={1.8} {...p}>
+    <circle cx="10" cy="10" r="7.5" />
+    <path d="M10 6v4.2l2.6 1.6" />
+  </Icon>
+);
+export const SpinnerIcon = ({ className, ...p }: IconProps) => (
+  <Icon strokeWidth={1.8} className={`motion-safe:animate-spin ${className ?? ""}`} {...p}>
+    <path d="M10 2.5a7.5 7.5 0 1 1-7.5 7.5" />
+  </Icon>
+);
+export const RefreshIcon = (p: IconProps) => (
+  <Icon strokeWidth={1.8} {...p}>
+    <path d="M16 10a6 6 0 1 1-1.8-4.3M16 3.5v3.2h-3.2" />
+  </Icon>
+);

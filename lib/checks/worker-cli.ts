@@ -1,19 +1,10 @@
 // `npm run worker`: a checks worker process for production. Run any number, on any machine that
 // reaches the registry's Postgres and object store (same DATABASE_URL / S3_* settings as the server);
 // set CHECK_WORKER_IN_PROCESS=false on the web servers so checks run only here.
-import { ConfigError, parseConfig } from "../config/index.ts";
+import { parseConfigOrExit } from "../config/index.ts";
 import { closeServices, createServices } from "../server/services.ts";
 
-let config;
-try {
-  config = parseConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(2);
-  }
-  throw error;
-}
+const config = parseConfigOrExit();
 if (config.database.kind !== "postgres") {
   console.error(
     "npm run worker needs DATABASE_URL: the embedded database can be opened by one process only, and in embedded mode the web server runs the checks itself.",

@@ -179,17 +179,23 @@ async function runPush({ positionals, values, io, client }: Context): Promise<nu
   return 0;
 }
 
-async function runChecks({ positionals, values, io, client }: Context): Promise<number> {
+/** The single `<model>@<version>` positional of `verify` and `checks`. */
+function versionRef(positionals: string[], command: string): { model: string; version: string } {
   const [ref, ...extra] = positionals;
-  if (!ref) throw new UsageError("checks needs <model>@<version>", "checks");
-  if (extra.length) throw new UsageError(`unexpected argument(s): ${extra.join(" ")}`, "checks");
+  if (!ref) throw new UsageError(`${command} needs <model>@<version>`, command);
+  if (extra.length) throw new UsageError(`unexpected argument(s): ${extra.join(" ")}`, command);
   const at = ref.lastIndexOf("@");
-  if (at <= 0 || at === ref.length - 1) throw new UsageError(`'${ref}' is not <model>@<version>`, "checks");
+  if (at <= 0 || at === ref.length - 1) throw new UsageError(`'${ref}' is not <model>@<version>`, command);
+  return { model: ref.slice(0, at), version: ref.slice(at + 1) };
+}
+
+async function runChecks({ positionals, values, io, client }: Context): Promise<number> {
+  const { model, version } = versionRef(positionals, "checks");
   const timeout = values.timeout as string | undefined;
   const record = await watchChecks({
     client: client(),
-    model: ref.slice(0, at),
-    version: ref.slice(at + 1),
+    model,
+    version,
     rerun: Boolean(values.rerun),
     wait: Boolean(values.wait),
     timeoutMs: timeout ? parseDuration(timeout) : undefined,
@@ -215,15 +221,11 @@ async function runChecks({ positionals, values, io, client }: Context): Promise<
 }
 
 async function runVerify({ positionals, values, io, client }: Context): Promise<number> {
-  const [ref, ...extra] = positionals;
-  if (!ref) throw new UsageError("verify needs <model>@<version>", "verify");
-  if (extra.length) throw new UsageError(`unexpected argument(s): ${extra.join(" ")}`, "verify");
-  const at = ref.lastIndexOf("@");
-  if (at <= 0 || at === ref.length - 1) throw new UsageError(`'${ref}' is not <model>@<version>`, "verify");
+  const { model, version } = versionRef(positionals, "verify");
   const { report, keySource, written } = await verifyVersion({
     client: client(),
-    model: ref.slice(0, at),
-    version: ref.slice(at + 1),
+    model,
+    version,
     outDir: values.out as string | undefined,
     publicKeyFile: values["public-key"] as string | undefined,
     log: io.stderr,

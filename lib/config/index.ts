@@ -152,3 +152,14 @@ export function getConfig(): Config {
   cached ??= parseConfig();
   return cached;
 }
+
+/** For command-line entry points (npm start, npm run worker): the configuration, or exit 2 with the problems listed. */
+export function parseConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return parseConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+}

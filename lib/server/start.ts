@@ -5,21 +5,12 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigError, parseConfig } from "../config/index.ts";
+import { parseConfigOrExit } from "../config/index.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
 
-let config;
-try {
-  config = parseConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(2);
-  }
-  throw error;
-}
+const config = parseConfigOrExit();
 
 if (!existsSync(path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID")) || process.argv.includes("--rebuild")) {
   console.log("No production build yet: running `next build` (once)…");
