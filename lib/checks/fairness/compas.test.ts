@@ -2,19 +2,17 @@
 // "high risk when decile_score >= 5". Expected figures come from a separate, deliberately naive
 // computation here (csv-parse, plain counting), never from fairness-metrics.
 import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { releaseAllModels } from "../model/load-model.ts";
 import { createTestContext } from "../testing/context.ts";
 import { buildThresholdClassifier } from "../testing/onnx-builders.ts";
 import type { CheckOutcome } from "../types.ts";
+import { sharedDatasetPath } from "../../testing/datasets.ts";
 import { runFairnessCheck } from "./fairness-check.ts";
 import type { AttributeMetrics } from "./fairness-metrics.ts";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const compasPath = path.resolve(repoRoot, "../shared/datasets/compas-scores-two-years.csv");
+const compasPath = sharedDatasetPath("compas-scores-two-years.csv");
 
 type Counts = { tp: number; fp: number; tn: number; fn: number };
 
