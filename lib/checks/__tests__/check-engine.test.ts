@@ -140,6 +140,29 @@ describe("checks engine", () => {
   });
 });
 
+describe("jobs that were never sent", () => {
+  it("are sent by a worker's sweep: a crash between the upload's commit and the send loses nothing", async () => {
+    // An upload whose process "died" right after commit: runs queued, no job in pg-boss.
+    const web = await createServices(configFor({ CHECK_WORKER_IN_PROCESS: "false" }), { announce: false, worker: false });
+    let worker: Services | undefined;
+    try {
+      await createModel(web.prisma, { actor: admin, name: "unsent" });
+      await upload({ ...web, checkQueue: { ...web.checkQueue, dispatch: async () => {} } }, "unsent", "1.0.0");
+      const runs = await web.prisma.checkRun.findMany({ where: { version: { model: { name: "unsent" } } }, select: { id: true } });
+      expect(runs).toHaveLength(4);
+      expect(await web.checkQueue.jobStates(runs.map((r) => r.id))).toEqual(new Map());
+
+      worker = await createServices(configFor(), { announce: false, worker: true });
+      const checks = await waitForChecks(web, "unsent", "1.0.0");
+      expect(checks.latest.map((r) => r.verdict)).toEqual(["pass", "pass", "pass", "pass"]);
+      expect([...(await web.checkQueue.jobStates(runs.map((r) => r.id))).values()]).toEqual(["completed", "completed", "completed", "completed"]);
+    } finally {
+      if (worker) await closeServices(worker);
+      await closeServices(web);
+    }
+  });
+});
+
 describe("storing results", () => {
   it("keeps results that quote NUL bytes (shown as ␀) instead of failing to store them forever", async () => {
     const services = await createServices(configFor({ CHECK_WORKER_IN_PROCESS: "false" }), { announce: false, worker: false });
