@@ -3,9 +3,8 @@
 // back over IPC. Running checks here keeps a crashing native runtime, a runaway allocation or an
 // endless loop away from the worker, which can then always record an `error` verdict.
 import type { Readable } from "node:stream";
-import { parseConfig } from "../../config/index.ts";
 import { manifestSchema } from "../../registry/envelope.ts";
-import { createObjectStore } from "../../storage/index.ts";
+import { openObjectStore } from "../../storage/open-object-store.ts";
 import { loadOnnxModel } from "../model/load-model.ts";
 import { thresholdsForCheck } from "../thresholds.ts";
 import type { CheckContext, CheckFunction, CheckKind, CheckOutcome, EnvelopeFiles, LoadedModel } from "../types.ts";
@@ -42,7 +41,8 @@ process.once("message", (message: ParentMessage) => {
 async function runCheck({ run, storage }: ParentMessage, signal: AbortSignal): Promise<CheckOutcome> {
   // The stored manifest is canonical (digests and sizes filled in), which the envelope schema accepts.
   const manifest = manifestSchema.parse(run.version.manifest);
-  const store = createObjectStore(storage ?? parseConfig().storage);
+  // Without a store from the worker (e.g. a bench or a manual run), the environment's configuration.
+  const store = await openObjectStore(storage ?? (await import("../../config/index.ts")).parseConfig().storage);
   const list = new Map(run.files.map((f) => [f.path, { size: f.size, sha256: f.sha256 }]));
   const files: EnvelopeFiles = {
     list,
