@@ -21,6 +21,7 @@ import { listCheckRuns } from "../list-check-runs.ts";
 import { rerunChecks } from "../request-checks.ts";
 import { runCheckInSandbox } from "../sandbox/run-in-sandbox.ts";
 import { sampleEnvelope } from "../testing/sample-envelope.ts";
+import { pickle } from "../security/test-builders.ts";
 import { updateModelPolicy } from "../../policy/stage-policy.ts";
 import { finishCheckRun, type ClaimedRun } from "../record-check-result.ts";
 import { createObjectStore } from "../../storage/index.ts";
@@ -212,15 +213,14 @@ describe("sandbox limits", () => {
 
   it("delivers a large result whole (the child waits until it is written before leaving)", async () => {
     // 3000 unlisted, never-called imports: a pass with 3000 warnings, several hundred KB of result.
-    const parts: Buffer[] = [Buffer.from([0x80, 0x02])];
-    for (let i = 0; i < 3000; i++) parts.push(Buffer.from(`cvendor_module_${i}\nHelper${i}\n0`, "latin1"));
-    parts.push(Buffer.from("N.", "latin1"));
-    const pickle = Buffer.concat(parts);
+    const builder = pickle().proto(2);
+    for (let i = 0; i < 3000; i++) builder.global(`vendor_module_${i}`, `Helper${i}`).pop();
+    const bytes = Buffer.from(builder.none().stop().bytes());
     const dir = mkdtempSync(path.join(os.tmpdir(), "registry-sandbox-store-"));
     const storage = { kind: "filesystem" as const, dir };
     const store = createObjectStore(storage);
     await store.ensureReady();
-    const { digest, size } = await store.putBlob(Readable.from([pickle]));
+    const { digest, size } = await store.putBlob(Readable.from([bytes]));
     const big: ClaimedRun = {
       ...run,
       version: { ...run.version, manifest: { name: "m", version: "1.0.0", artifact: { path: "model.pkl", format: "pickle" } } },

@@ -3,7 +3,7 @@ import { createTestContext, type TestContextOptions } from "../testing/context.t
 import { buildLinearClassifier, buildPerFeatureInputClassifier } from "../testing/onnx-builders.ts";
 import type { CheckOutcome, RowBatch } from "../types.ts";
 import { integerStep, PERTURBATIONS_PER_ROW, Reservoir, runAdversarialCheck, type AdversarialMetrics } from "./adversarial-check.ts";
-import { createRandom } from "./random.ts";
+import { createRandom } from "../random.ts";
 
 type FeatureSpec = { name: string; type: "int" | "float" | "bool" | "category"; min?: number; max?: number; categories?: string[] };
 

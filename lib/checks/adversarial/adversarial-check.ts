@@ -13,7 +13,7 @@ import type { Manifest } from "../../registry/envelope.ts";
 import { delimiterFor, inferEvaluationFormat, readEvaluationBatches } from "../data/read-evaluation.ts";
 import { rowsToBatch } from "../model/load-model.ts";
 import type { CheckContext, CheckFunction, CheckOutcome, Column, Finding, LoadedModel, Predictions, RowBatch } from "../types.ts";
-import { createRandom, type Random } from "./random.ts";
+import { createRandom, type Random } from "../random.ts";
 
 /** Noisy copies of each sampled row: enough to estimate a per-row flip probability, cheap to batch. */
 export const PERTURBATIONS_PER_ROW = 5;

@@ -103,6 +103,19 @@ function toBytes(chunk: Uint8Array | string): Buffer {
   return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
+/** The source's chunks as bytes, without a leading UTF-8 byte order mark (spreadsheet exports write one). */
+async function* bytesWithoutBom(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<Buffer> {
+  let first = true;
+  for await (const chunk of source) {
+    let bytes = toBytes(chunk);
+    if (first && bytes.length > 0) {
+      first = false;
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    }
+    yield bytes;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Batch building shared by both formats.
 
@@ -380,7 +393,6 @@ async function* readCsv(
   parser.headerFields = [];
   let slots = newSlots(columns, batchSize);
   let total = 0;
-  let first = true;
   // Unconsumed bytes: the start of a record that ran past the end of the data seen so far.
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -440,13 +452,8 @@ async function* readCsv(
     return p;
   }
 
-  for await (const chunk of source) {
+  for await (const bytes of bytesWithoutBom(source)) {
     throwIfAborted(signal);
-    let bytes = toBytes(chunk);
-    if (first && bytes.length > 0) {
-      first = false;
-      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-    }
     if (bytes.length === 0) continue;
     pending.push(bytes);
     pendingBytes += bytes.length;
@@ -490,7 +497,6 @@ async function* readJsonl(
   // O(k × its length) as re-joining on every chunk would.
   let carry: Buffer[] = [];
   let carryBytes = 0;
-  let first = true;
   // A column absent from every row of the first batch is almost certainly misnamed, like a missing
   // CSV header; absent keys in later rows are just missing values.
   const seenInFirstBatch = new Set<string>();
@@ -530,13 +536,8 @@ async function* readJsonl(
     return true;
   };
 
-  for await (const chunk of source) {
+  for await (const bytes of bytesWithoutBom(source)) {
     throwIfAborted(signal);
-    let bytes = toBytes(chunk);
-    if (first && bytes.length > 0) {
-      first = false;
-      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-    }
     let p = 0;
     // The carried pieces hold no line break (else they would have been consumed): search the chunk only.
     for (let nl = bytes.indexOf(LF); nl >= 0; nl = bytes.indexOf(LF, p)) {

@@ -1,6 +1,7 @@
 // Envelopes a hostile or careless CI might upload, each built from scratch (ONNX via onnx-builders,
 // pickles byte by byte), with the verdicts a reviewer should see. Used by the API test to prove that
 // every one of them gets the right verdict end to end (upload → queue → worker → stored result).
+import { protocol4SystemCall } from "../security/test-builders.ts";
 import { buildLinearClassifier, buildNaNModel, buildZipMapClassifier, truncateModel } from "./onnx-builders.ts";
 import { sampleEnvelope, sampleModel } from "./sample-envelope.ts";
 import type { CheckKind, Verdict } from "../types.ts";
@@ -11,27 +12,6 @@ export type HostileCase = {
   /** The verdict each check must give, and a pattern its summary or findings must contain. */
   expect: Partial<Record<CheckKind, { verdict: Verdict; mentions?: RegExp }>>;
 };
-
-/**
- * A protocol-2 pickle equivalent to `pickle.dumps(Evil())` where Evil.__reduce__ returns
- * (posix.system, ("touch <path>",)): unpickling it would create the file. Nothing here ever unpickles it.
- */
-export function maliciousPickle(command: string): Buffer {
-  const cmd = Buffer.from(command, "utf8");
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(cmd.length);
-  return Buffer.concat([
-    Buffer.from([0x80, 0x02]), // PROTO 2
-    Buffer.from("cposix\nsystem\n", "latin1"), // GLOBAL posix.system
-    Buffer.from([0x71, 0x00]), // BINPUT 0
-    Buffer.from([0x58]), // BINUNICODE
-    len,
-    cmd,
-    Buffer.from([0x85]), // TUPLE1
-    Buffer.from([0x52]), // REDUCE: call posix.system(cmd)
-    Buffer.from([0x2e]), // STOP
-  ]);
-}
 
 function withVersion(name: string, version: string) {
   const base = sampleEnvelope(name, version, { rows: 400 });
@@ -44,7 +24,9 @@ export function hostileCases(model: string, { touchPath }: { touchPath: string }
 
   {
     const e = withVersion(model, "0.1.0");
-    e.files = { "model.pkl": maliciousPickle(`touch ${touchPath}`), "MODEL_CARD.md": e.files["MODEL_CARD.md"]! };
+    // What pickle.dumps writes for an object whose __reduce__ returns (posix.system, ("touch …",)):
+    // unpickling it would create the file. Nothing here ever unpickles it.
+    e.files = { "model.pkl": Buffer.from(protocol4SystemCall(`touch ${touchPath}`, "posix")), "MODEL_CARD.md": e.files["MODEL_CARD.md"]! };
     e.manifest = { name: model, version: "0.1.0", artifact: { path: "model.pkl", format: "pickle" }, card: "MODEL_CARD.md" };
     cases.push({
       name: "malicious pickle",

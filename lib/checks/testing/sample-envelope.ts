@@ -2,31 +2,20 @@
 // on two numeric features whose rows sit in two clusters far from the decision boundary (so it is
 // robust), with a sensitive attribute that the model never sees (so it is fair), real test vectors
 // computed in float64 from the weights (not by running the model), and an evaluation CSV of any size.
+import { createRandom } from "../random.ts";
 import { buildLinearClassifier, logisticProbability } from "./onnx-builders.ts";
 
 export const sampleModel = { features: ["score_a", "score_b"], weights: [8, 2], bias: -5 } as const;
 
-/** Deterministic PRNG (mulberry32), so a given seed always yields the same evaluation set. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Rows as CSV text: score_a in clusters around 0.2 / 0.8, score_b uniform, group A/B, label = cluster. */
 export function sampleEvaluationCsv(rows: number, seed = 1): string {
-  const random = prng(seed);
+  const random = createRandom(seed, "sample-evaluation");
   const lines: string[] = ["score_a,score_b,group,label"];
   for (let i = 0; i < rows; i++) {
-    const positive = random() < 0.5;
-    const a = (positive ? 0.8 : 0.2) + (random() - 0.5) * 0.2;
-    const b = random();
-    lines.push(`${a.toFixed(4)},${b.toFixed(4)},${random() < 0.5 ? "A" : "B"},${positive ? 1 : 0}`);
+    const positive = random.next() < 0.5;
+    const a = (positive ? 0.8 : 0.2) + (random.next() - 0.5) * 0.2;
+    const b = random.next();
+    lines.push(`${a.toFixed(4)},${b.toFixed(4)},${random.next() < 0.5 ? "A" : "B"},${positive ? 1 : 0}`);
   }
   return lines.join("\n") + "\n";
 }

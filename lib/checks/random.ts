@@ -1,4 +1,4 @@
-// Seeded pseudo-random numbers for the adversarial check. A check run records its seed so that a
+// Seeded pseudo-random numbers for the checks (adversarial sampling and noise) and their test data. A check run records its seed so that a
 // reviewer can reproduce the exact perturbations; Math.random cannot be seeded, and pure-rand is only
 // a transitive dev dependency (via fast-check), so this is a small self-contained xoshiro128**.
 // Only 32-bit integer operations (Math.imul, >>>) are used, so the stream is identical on every
