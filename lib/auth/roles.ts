@@ -31,8 +31,22 @@ export type Actor = {
   role: Role;
   /** Effective scopes: the token's scopes intersected with the role's. */
   scopes: Scope[];
+  /** The API token that authenticated the request, if one did. */
   tokenId?: string;
+  /** The browser session that authenticated the request, if one did. */
+  sessionId?: string;
 };
+
+/**
+ * The credential that acted, as recorded on audit events: `token:<id>`, `session:<id>`,
+ * `bootstrap`, or null (system actions, and sessions from before sessions had ids).
+ */
+export function credentialOf(actor: { type: string; tokenId?: string; sessionId?: string }): string | null {
+  if (actor.tokenId) return `token:${actor.tokenId}`;
+  if (actor.sessionId) return `session:${actor.sessionId}`;
+  if (actor.type === "bootstrap") return "bootstrap";
+  return null;
+}
 
 export const systemActor = { type: "system", id: "registry" } as const;
 
