@@ -1,10 +1,10 @@
-// A CheckContext over in-memory files, for unit tests of single checks (the harness builds the real
-// one over the object store in the sandboxed child).
+// A CheckContext over in-memory files, for unit tests of single checks. Built by the same
+// createCheckContext as the real one, which reads the object store (run-check.ts).
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { manifestSchema, type Manifest } from "../../registry/envelope.ts";
-import { loadOnnxModel } from "../model/load-model.ts";
-import { defaultThresholds, type CheckContext, type EnvelopeFiles, type LoadedModel, type Thresholds } from "../types.ts";
+import { createCheckContext } from "../run-check.ts";
+import { defaultThresholds, type CheckContext, type EnvelopeFiles, type Thresholds } from "../types.ts";
 
 export type TestContextOptions = {
   /** Parsed with the real envelope schema, so fixtures cannot drift from what uploads accept. */
@@ -37,28 +37,18 @@ export function createTestContext(options: TestContextOptions): TestContext {
   };
   const thresholds = structuredClone(defaultThresholds);
   for (const [kind, values] of Object.entries(options.thresholds ?? {})) Object.assign(thresholds[kind as keyof Thresholds], values);
-  let model: Promise<LoadedModel> | undefined;
   const logs: string[] = [];
   const progressReports: { fraction: number; message: string }[] = [];
-  return {
+  const ctx = createCheckContext({
     manifest,
     files,
     thresholds,
     seed: options.seed ?? 42,
-    loadModel() {
-      model ??= (async () => {
-        const path = manifest.artifact.path;
-        const artifact = await files.readBytes(path, thresholds.security.maxArtifactBytes);
-        return loadOnnxModel(artifact, { inputSchema: manifest.inputSchema, digest: files.list.get(path)!.sha256 });
-      })();
-      return model;
-    },
     log: (line) => logs.push(line),
     progress: (fraction, message) => progressReports.push({ fraction, message }),
     signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
-    logs,
-    progressReports,
-  };
+  });
+  return { ...ctx, logs, progressReports };
 }
 
 function* chunks(b: Buffer, size: number): Generator<Buffer> {
