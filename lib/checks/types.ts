@@ -118,7 +118,7 @@ export type CheckContext = {
 
 export type CheckFunction = (ctx: CheckContext) => Promise<CheckOutcome>;
 
-/** Default gate thresholds (DESIGN.md "Promotion workflow": DP ratio ≥ 0.8, EOD ≤ 0.1, flip rate ≤ 5%). */
+/** Default gate thresholds (documented in docs/envelope.md, "Stage policy"): DP ratio ≥ 0.8, EOD ≤ 0.1, flip rate ≤ 5%. */
 export const defaultThresholds: Thresholds = {
   fairness: { minDemographicParityRatio: 0.8, maxEqualizedOddsDifference: 0.1, minGroupSize: 30 },
   adversarial: { defaultEpsilon: 0.05, maxFlipRate: 0.05, sampleSize: 2000 },

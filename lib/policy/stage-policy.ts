@@ -1,6 +1,6 @@
-// The stage policy: the thresholds the checks gate on. Defaults come from DESIGN.md ("Promotion
-// workflow"); a model may override any of them (PUT /models/{name}/policy, admin only, audited),
-// because no single fairness or robustness threshold is right for every use.
+// The stage policy: the thresholds the checks gate on (docs/envelope.md, "Stage policy"). Defaults are
+// defaultThresholds (checks/types.ts); a model may override any of them (PUT /models/{name}/policy,
+// admin only, audited), because no single fairness or robustness threshold is right for every use.
 import { z } from "zod";
 import { recordAuditEvent } from "../audit/record-event.ts";
 import type { Actor } from "../auth/roles.ts";

@@ -1,5 +1,5 @@
-// The envelope CI uploads: manifest.json plus files. This schema is the contract (DESIGN.md
-// "The envelope"); unknown fields are refused so a typo never silently drops a claim.
+// The envelope CI uploads: manifest.json plus files. This schema is the contract, documented field by
+// field in docs/envelope.md (keep them in step); unknown fields are refused so a typo never silently drops a claim.
 import { z } from "zod";
 import { filePathSchema, modelNameSchema, versionSchema } from "./rules.ts";
 
@@ -97,7 +97,7 @@ export const manifestSchema = z
     /** Free-form labels for things the schema does not know about; never interpreted. */
     metadata: z.record(z.string(), jsonValue).optional(),
   })
-  .meta({ id: "Manifest", description: "manifest.json of an envelope (see DESIGN.md)" });
+  .meta({ id: "Manifest", description: "manifest.json of an envelope (see docs/envelope.md)" });
 
 export type Manifest = z.infer<typeof manifestSchema>;
 

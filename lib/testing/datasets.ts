@@ -1,6 +1,6 @@
-// The shared data sets the tests use (DESIGN.md: real COMPAS data in ../shared/datasets). A clone may
-// live anywhere, so the folder is looked up: REGISTRY_DATASETS_DIR, then ../shared/datasets next to
-// the repository, then the workplace's /work/shared/datasets. Missing everywhere is an error that
+// The real data sets some tests use (ProPublica's COMPAS data), kept outside the repository. A clone
+// may live anywhere, so the folder is looked up: REGISTRY_DATASETS_DIR, then ../shared/datasets next
+// to the repository, then the workplace's /work/shared/datasets. Missing everywhere is an error that
 // says where it looked: a test that needs real data must not silently pass without it.
 import { existsSync } from "node:fs";
 import path from "node:path";

@@ -1,4 +1,4 @@
-// The adversarial check (DESIGN.md "Checks"): black-box, because an inference runtime has no
+// The adversarial check (docs/checks.md): black-box, because an inference runtime has no
 // gradients. Three parts, all deterministic given ctx.seed:
 //  1. bounded random noise — each sampled evaluation row is perturbed K times, every numeric feature
 //     by uniform noise within ±ε × its schema range; the flip rate gates the check;

@@ -1,6 +1,6 @@
 // The fairness check: runs the model over the declared evaluation set, batch by batch, and compares
-// per-group rates across each sensitive attribute against the stage policy's gates (DESIGN.md
-// "Checks"). The data is streamed and only confusion counts are kept, so the set may be any size.
+// per-group rates across each sensitive attribute against the stage policy's gates (docs/checks.md).
+// The data is streamed and only confusion counts are kept, so the set may be any size.
 import type { Readable } from "node:stream";
 import type { Manifest } from "../../registry/envelope.ts";
 import {

@@ -1,4 +1,4 @@
-// The security check (DESIGN.md "Checks"): applies to every artifact format. It enforces the size
+// The security check (docs/checks.md): applies to every artifact format. It enforces the size
 // limit, then inspects the artifact statically by format — pickle/joblib opcode scan (also inside zip
 // archives and zlib/gzip-compressed joblib dumps), safetensors header validation, ONNX external-data
 // containment — and scans every other file of the version as a possible pickle, so a payload cannot

@@ -31,7 +31,7 @@ export function fixtureFiles(): Fixture[] {
     {
       file: "compas-decile-threshold.onnx",
       description:
-        "COMPAS \"model\": input `x` float [N,3] (age, priors_count, decile_score); `label` = decile_score ≥ 5, `probabilities` = [1-p, p] with p = clip(decile_score/10, 0, 1). For fairness checks on ../shared/datasets/compas-scores-two-years.csv.",
+        "COMPAS \"model\": input `x` float [N,3] (age, priors_count, decile_score); `label` = decile_score ≥ 5, `probabilities` = [1-p, p] with p = clip(decile_score/10, 0, 1). For fairness checks on ProPublica's COMPAS data (compas-scores-two-years.csv, found by lib/testing/datasets.ts).",
       bytes: buildThresholdClassifier({ features: ["age", "priors_count", "decile_score"], feature: "decile_score", threshold: 5 }),
     },
     {

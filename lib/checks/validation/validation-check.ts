@@ -1,4 +1,4 @@
-// The validation check (DESIGN.md "Checks"): can the registry run this artifact, does it keep the
+// The validation check (docs/checks.md): can the registry run this artifact, does it keep the
 // manifest's promises (schema, test vectors), is it deterministic, does it stay finite over the schema's
 // range, and how fast is it. Every problem is a finding; the verdict is pass only when none is an error.
 import { performance } from "node:perf_hooks";
