@@ -33,6 +33,9 @@ export type Operation = {
   description?: string;
   security?: Record<string, string[]>[];
   "x-required-scope"?: string;
+  "x-permission"?: string;
+  "x-roles"?: string[];
+  "x-resource-rule"?: string;
   parameters?: Parameter[];
   requestBody?: { required?: boolean; description?: string; content?: MediaTypes };
   responses?: Record<string, { description?: string; content?: MediaTypes }>;

@@ -58,6 +58,12 @@ export function OperationCard({ entry }: { entry: OperationEntry }) {
           {op.summary}
         </h3>
         {op.description ? <p className="mt-1 text-sm text-slate-500">{op.description}</p> : null}
+        {op["x-permission"] ? (
+          <p className="mt-1 text-xs text-slate-500">
+            Permission <code className="font-mono text-slate-700">{op["x-permission"]}</code>: {op["x-roles"]?.join(", ")} with the {scope} scope
+            {op["x-resource-rule"] === "owner" ? "; on models they own (admins: any)" : ""}.
+          </p>
+        ) : null}
       </header>
       <div className="space-y-5 px-5 py-4">
         {params.length ? (

@@ -1,10 +1,11 @@
-// Every REST endpoint of API v1: the contract outside scripts rely on (DESIGN.md "REST API v1").
-// Route files under app/api/v1 bind these to handlers; lib/api/openapi.ts documents them.
+// Every REST endpoint of API v1: the contract outside scripts rely on (docs/api.md).
+// lib/api/handlers.ts implements them, lib/api/serve.ts routes requests to them and
+// lib/api/openapi.ts documents them.
 import { z } from "zod";
 import { auditEventSchema, auditQuery } from "../audit/list-events.ts";
 import { emailSchema } from "../auth/email.ts";
 import { roleSchema, scopeSchema } from "../auth/roles.ts";
-import { defineEndpoint } from "../http/endpoint.ts";
+import { defineEndpoint } from "./endpoint.ts";
 import { pageSchema, paginationQuery } from "../http/pagination.ts";
 import { problemSchema } from "../http/problem.ts";
 import { createModelBody, modelViewSchema, updateModelBody } from "../registry/models.ts";
@@ -61,7 +62,7 @@ export const endpoints = {
     path: "/api/v1/health",
     tag: "System",
     summary: "Database, storage and queue status",
-    auth: "public",
+    action: "public",
     responses: { 200: { description: "All dependencies answer", schema: healthSchema }, 503: { description: "A dependency is down", schema: healthSchema } },
   }),
   openapi: defineEndpoint({
@@ -70,7 +71,7 @@ export const endpoints = {
     path: "/api/v1/openapi.json",
     tag: "System",
     summary: "This API's OpenAPI 3.1 document",
-    auth: "public",
+    action: "public",
     responses: { 200: { description: "OpenAPI 3.1 document" } },
   }),
   signingKey: defineEndpoint({
@@ -79,7 +80,7 @@ export const endpoints = {
     path: "/api/v1/signing-key",
     tag: "System",
     summary: "Public key that verifies version signatures (DSSE)",
-    auth: "public",
+    action: "public",
     responses: { 200: { description: "PEM public key and key id", schema: z.object({ keyId: z.string(), publicKeyPem: z.string() }) } },
   }),
   createModel: defineEndpoint({
@@ -88,7 +89,7 @@ export const endpoints = {
     path: "/api/v1/models",
     tag: "Models",
     summary: "Create a model",
-    auth: "write",
+    action: "model.create",
     body: createModelBody,
     responses: { 201: { description: "Created", schema: modelViewSchema }, ...common, 409: problem("A model with that name exists"), 422: problem("Invalid body") },
   }),
@@ -98,7 +99,7 @@ export const endpoints = {
     path: "/api/v1/models",
     tag: "Models",
     summary: "List models by name; q searches name, description and tags",
-    auth: "read",
+    action: "model.read",
     query: paginationQuery.extend({ q: z.string().max(200).optional() }),
     responses: { 200: { description: "A page of models", schema: pageSchema(modelViewSchema) }, ...common },
   }),
@@ -108,7 +109,7 @@ export const endpoints = {
     path: "/api/v1/models/{name}",
     tag: "Models",
     summary: "Get a model",
-    auth: "read",
+    action: "model.read",
     params: modelParams,
     responses: { 200: { description: "The model", schema: modelViewSchema }, ...common, 404: problem("No such model") },
   }),
@@ -118,7 +119,7 @@ export const endpoints = {
     path: "/api/v1/models/{name}",
     tag: "Models",
     summary: "Change a model's description or tags (audited)",
-    auth: "write",
+    action: "model.edit",
     params: modelParams,
     body: updateModelBody,
     responses: { 200: { description: "The model", schema: modelViewSchema }, ...common, 404: problem("No such model"), 422: problem("Invalid body") },
@@ -131,7 +132,7 @@ export const endpoints = {
     summary: "Upload an envelope (manifest + files) as a new immutable version",
     description:
       "multipart/form-data. The first part is `manifest` (manifest.json); then one file part per declared file, the field name being the file's path. Optional `files.<path>.sha256` in the manifest is verified. Atomic: on any error nothing is registered.",
-    auth: "write",
+    action: "version.upload",
     params: modelParams,
     rawBody: { kind: "multipart", description: "manifest part first, then one part per file (field name = path)" },
     headers: { "Idempotency-Key": "Optional. A retried upload with the same key returns the first result." },
@@ -151,7 +152,7 @@ export const endpoints = {
     path: "/api/v1/models/{name}/versions",
     tag: "Versions",
     summary: "List a model's versions, newest first",
-    auth: "read",
+    action: "model.read",
     params: modelParams,
     query: paginationQuery,
     responses: { 200: { description: "A page of versions", schema: pageSchema(versionSummarySchema) }, ...common, 404: problem("No such model") },
@@ -162,7 +163,7 @@ export const endpoints = {
     path: "/api/v1/models/{name}/versions/{version}",
     tag: "Versions",
     summary: "Manifest, digests, signature, stage and check summary of a version",
-    auth: "read",
+    action: "model.read",
     params: versionParams,
     responses: { 200: { description: "The version", schema: versionViewSchema }, ...common, 404: problem("No such model or version") },
   }),
@@ -174,7 +175,7 @@ export const endpoints = {
     summary: "Queue a fresh run of the version's checks (audited); results land in GET …/checks",
     description:
       "Checks run on the server, off the request path, in workers. Each run is a new CheckRun with the model's current policy; earlier results stay in the history. Without a body all four checks run with the version's default seed.",
-    auth: "write",
+    action: "checks.run",
     params: versionParams,
     body: z
       .strictObject({
@@ -198,7 +199,7 @@ export const endpoints = {
     path: "/api/v1/models/{name}/versions/{version}/checks",
     tag: "Checks",
     summary: "Status and results of the version's checks: latest run per check (metrics, findings) and full history",
-    auth: "read",
+    action: "model.read",
     params: versionParams,
     responses: { 200: { description: "The checks", schema: checksViewSchema }, ...common, 404: problem("No such model or version") },
   }),
@@ -208,7 +209,7 @@ export const endpoints = {
     path: "/api/v1/models/{name}/policy",
     tag: "Models",
     summary: "The model's stage policy: defaults, its overrides and the effective thresholds",
-    auth: "read",
+    action: "model.read",
     params: modelParams,
     responses: { 200: { description: "The policy", schema: policyViewSchema }, ...common, 404: problem("No such model") },
   }),
@@ -218,7 +219,7 @@ export const endpoints = {
     path: "/api/v1/models/{name}/policy",
     tag: "Models",
     summary: "Replace the model's policy overrides (admin; audited). Later check runs use them; send {} for the defaults",
-    auth: "admin",
+    action: "policy.manage",
     params: modelParams,
     body: policyOverridesSchema,
     responses: { 200: { description: "The policy", schema: policyViewSchema }, ...common, 404: problem("No such model"), 422: problem("Invalid body") },
@@ -230,7 +231,8 @@ export const endpoints = {
     tag: "Versions",
     summary: "Download one file of a version (streamed, verified, Range supported)",
     description: 'ETag is "sha256:<hex>"; If-None-Match answers 304; a Range request answers 206. A full download is verified against its digest as it streams.',
-    auth: "read",
+    action: "model.read",
+    restParam: true,
     params: versionParams.extend({ path: z.string().min(1).max(1024).describe("file path; may contain '/'") }),
     headers: { Range: "Optional, bytes=start-end", "If-None-Match": "Optional ETag" },
     responses: {
@@ -248,7 +250,7 @@ export const endpoints = {
     path: "/api/v1/models/{name}/aliases/{alias}",
     tag: "Versions",
     summary: "Resolve an alias (prod, staging, …) to a version: the serving hot path",
-    auth: "read",
+    action: "model.read",
     params: modelParams.extend({ alias: z.string().min(1).max(100) }),
     responses: { 200: { description: "The version the alias points to", schema: aliasViewSchema }, ...common, 404: problem("No such model or alias") },
   }),
@@ -258,7 +260,7 @@ export const endpoints = {
     path: "/api/v1/audit",
     tag: "Audit",
     summary: "Page through the audit log in chain order (auditors and admins)",
-    auth: "read",
+    action: "audit.read",
     query: paginationQuery.extend(auditQuery.shape),
     responses: { 200: { description: "A page of events", schema: pageSchema(auditEventSchema) }, ...common },
   }),
@@ -268,7 +270,7 @@ export const endpoints = {
     path: "/api/v1/audit/verify",
     tag: "Audit",
     summary: "Recompute the audit hash chain",
-    auth: "read",
+    action: "audit.read",
     responses: {
       200: {
         description: "Verification result",
@@ -288,7 +290,7 @@ export const endpoints = {
     path: "/api/v1/users",
     tag: "Users & tokens",
     summary: "Create a user (admin)",
-    auth: "admin",
+    action: "users.manage",
     body: z
       .strictObject({ email: emailSchema, name: z.string().min(1).max(200), role: roleSchema, password: z.string().min(12).max(200).optional() })
       .meta({ id: "CreateUser" }),
@@ -300,7 +302,7 @@ export const endpoints = {
     path: "/api/v1/users",
     tag: "Users & tokens",
     summary: "List users (admin)",
-    auth: "admin",
+    action: "users.manage",
     query: paginationQuery,
     responses: { 200: { description: "A page of users", schema: pageSchema(userViewSchema) }, ...common },
   }),
@@ -310,7 +312,7 @@ export const endpoints = {
     path: "/api/v1/tokens",
     tag: "Users & tokens",
     summary: "Create an API token; the token is in this response only",
-    auth: "read",
+    action: "tokens.own",
     body: z
       .strictObject({
         name: z.string().min(1).max(100),
@@ -332,7 +334,7 @@ export const endpoints = {
     path: "/api/v1/tokens",
     tag: "Users & tokens",
     summary: "List your tokens (admins: all tokens)",
-    auth: "read",
+    action: "tokens.own",
     query: paginationQuery,
     responses: { 200: { description: "A page of tokens", schema: pageSchema(tokenViewSchema) }, ...common },
   }),
@@ -342,7 +344,7 @@ export const endpoints = {
     path: "/api/v1/tokens/{id}",
     tag: "Users & tokens",
     summary: "Revoke a token",
-    auth: "read",
+    action: "tokens.own",
     params: z.object({ id: z.uuid() }),
     responses: { 200: { description: "Revoked", schema: tokenViewSchema }, ...common, 404: problem("No such token") },
   }),

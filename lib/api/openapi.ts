@@ -1,7 +1,19 @@
 // The OpenAPI 3.1 document, generated from the same endpoint contracts the server parses with.
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
+import { permissions, type Action } from "../auth/permissions.ts";
 import { endpoints } from "./endpoints.ts";
+
+/** The permission an operation needs, from the one permission table (lib/auth/permissions.ts). */
+function permissionExtensions(action: Action) {
+  const rule = permissions[action];
+  return {
+    "x-permission": action,
+    "x-required-scope": rule.scope,
+    "x-roles": [...rule.roles],
+    ...("resource" in rule ? { "x-resource-rule": rule.resource } : {}),
+  };
+}
 
 let cached: ReturnType<OpenApiGeneratorV31["generateDocument"]> | undefined;
 
@@ -18,8 +30,8 @@ export function buildOpenApiDocument(serverUrl = "/") {
       tags: [ep.tag],
       summary: ep.summary,
       description: ep.description,
-      security: ep.auth === "public" ? [] : [{ bearer: [] }],
-      "x-required-scope": ep.auth === "public" ? undefined : ep.auth,
+      security: ep.action === "public" ? [] : [{ bearer: [] }],
+      ...(ep.action === "public" ? {} : permissionExtensions(ep.action)),
       request: {
         ...(ep.params ? { params: ep.params as z.ZodObject } : {}),
         ...(ep.query ? { query: ep.query as z.ZodObject } : {}),

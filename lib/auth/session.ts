@@ -90,6 +90,9 @@ export async function actorFromSessionToken(db: Tx, token: string | undefined, s
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/** What the session check reads of a request. */
+export type SessionRequest = { method: string; headers: { get(name: string): string | null } };
+
 /**
  * The signed-in user behind an API request that carries no Authorization header, or undefined.
  * Cookies ride along on requests other sites trigger, so a state-changing request authenticated by
@@ -98,7 +101,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  */
 export async function actorFromSessionRequest(
   deps: { prisma: Tx; config: { authSecret?: string; dataDir: string } },
-  request: Request,
+  request: SessionRequest,
 ): Promise<Actor | undefined> {
   const secure = isSecureOrigin(request.headers);
   const token = readSessionToken(request.headers.get("cookie"), secure);
@@ -108,7 +111,7 @@ export async function actorFromSessionRequest(
   return actor;
 }
 
-function assertSameOrigin(request: Request): void {
+function assertSameOrigin(request: SessionRequest): void {
   const origin = request.headers.get("origin");
   const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
   if (origin) {

@@ -1,7 +1,7 @@
 // People who use the registry. Only admins create users; the first admin is created on first start.
 import { recordAuditEvent } from "../audit/record-event.ts";
 import type { Db, Tx } from "../db/types.ts";
-import { Prisma } from "../db/types.ts";
+import { isUniqueViolation } from "../db/errors.ts";
 import { conflict, forbidden } from "../http/errors.ts";
 import { timeCursorWhere, timePage, type Page } from "../http/pagination.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
@@ -39,7 +39,7 @@ export async function createUser(db: Db, { actor, email, name, role, password }:
       return toUserView(user);
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
+    if (isUniqueViolation(error))
       throw conflict("user_exists", `a user with email '${email.toLowerCase()}' already exists`);
     throw error;
   }

@@ -52,6 +52,19 @@ const envSchema = z.object({
   CHECK_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
   /** How often workers look for dead jobs and unsent check runs. */
   CHECK_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  /**
+   * X-Forwarded-For/-Proto/-Host are honoured only from trusted proxies: "false" (none, the
+   * default), "true" (one proxy in front), or the number of proxies in front.
+   */
+  TRUST_PROXY: z
+    .union([z.enum(["true", "false"]), z.string().regex(/^\d{1,2}$/, 'must be "true", "false" or a number of proxies')])
+    .default("false")
+    .transform((v) => (v === "true" ? 1 : v === "false" ? 0 : Number(v))),
+  /** A client must send a request's whole head (request line and headers) within this time. */
+  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
+  /** A request body must arrive at least this fast, judged over each window in which the server waits for it. */
+  HTTP_BODY_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(1).default(1024),
+  HTTP_BODY_WINDOW_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -79,6 +92,13 @@ export type Config = {
   authSecret?: string;
   signingKey?: string;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  http: {
+    /** Proxies in front whose X-Forwarded-* headers are believed (0: none). */
+    trustProxy: number;
+    headersTimeoutSeconds: number;
+    bodyMinBytesPerSecond: number;
+    bodyWindowSeconds: number;
+  };
   checks: {
     workerInProcess: boolean;
     concurrency: number;
@@ -134,6 +154,12 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     authSecret: e.AUTH_SECRET,
     signingKey: e.SIGNING_KEY,
     logLevel: e.LOG_LEVEL,
+    http: {
+      trustProxy: e.TRUST_PROXY,
+      headersTimeoutSeconds: e.HTTP_HEADERS_TIMEOUT_SECONDS,
+      bodyMinBytesPerSecond: e.HTTP_BODY_MIN_BYTES_PER_SECOND,
+      bodyWindowSeconds: e.HTTP_BODY_WINDOW_SECONDS,
+    },
     checks: {
       workerInProcess: e.CHECK_WORKER_IN_PROCESS,
       concurrency: e.CHECK_CONCURRENCY,

@@ -6,11 +6,14 @@ export const errorKinds = {
   unauthorized: { status: 401, title: "Authentication required" },
   forbidden: { status: 403, title: "Forbidden" },
   not_found: { status: 404, title: "Not found" },
+  method_not_allowed: { status: 405, title: "Method not allowed" },
+  request_timeout: { status: 408, title: "Request timeout" },
   conflict: { status: 409, title: "Conflict" },
   payload_too_large: { status: 413, title: "Payload too large" },
   unsupported_media_type: { status: 415, title: "Unsupported media type" },
   range_not_satisfiable: { status: 416, title: "Range not satisfiable" },
   unprocessable: { status: 422, title: "Unprocessable content" },
+  too_many_requests: { status: 429, title: "Too many requests" },
   unavailable: { status: 503, title: "Service unavailable" },
   internal: { status: 500, title: "Internal server error" },
 } as const;
@@ -20,7 +23,18 @@ export type ErrorKind = keyof typeof errorKinds;
 /** One problem with one field of the input; `path` is a JSON pointer-ish dotted path. */
 export type FieldError = { path: string; message: string };
 
+// Next bundles its own copy of lib/ for pages and server actions, while the API server runs the
+// source copy; both share the same service objects. A brand instead of prototype identity keeps
+// `instanceof AppError` true for an error thrown by either copy.
+const APP_ERROR = Symbol.for("model-registry.AppError");
+
 export class AppError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[APP_ERROR] === true;
+  }
+
+  readonly [APP_ERROR] = true;
+
   constructor(
     readonly kind: ErrorKind,
     /** Machine-readable, stable code (e.g. "version_exists"): clients branch on this, not on text. */

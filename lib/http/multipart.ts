@@ -53,6 +53,10 @@ export async function* readMultipart(
     notify();
   });
   parser.on("file", (name, stream, info) => {
+    // A part still queued, or already read, when the body breaks has no listener of its own, and an
+    // 'error' event without one crashes the process. The consumer learns of the failure anyway: from
+    // its own read of the stream, or from the generator, which throws it.
+    stream.on("error", () => {});
     current = stream;
     queue.push({ kind: "file", name, filename: info.filename ?? name, stream });
     notify();

@@ -1,14 +1,14 @@
 // Serving one file of a version: streamed from the object store, verified as it flows (a corrupt
 // blob aborts the response instead of delivering wrong bytes), with ETag and Range support.
-import { Readable } from "node:stream";
 import type { Tx } from "../db/types.ts";
 import { parseRangeHeader } from "../http/range-header.ts";
+import type { ApiResponse } from "../http/response.ts";
 import type { ObjectStore } from "../storage/index.ts";
 import { findVersionFile } from "./versions.ts";
 
 export type DownloadOptions = { model: string; version: string; path: string; range: string | null; ifNoneMatch: string | null };
 
-export async function downloadVersionFile(deps: { prisma: Tx; store: ObjectStore }, opts: DownloadOptions): Promise<Response> {
+export async function downloadVersionFile(deps: { prisma: Tx; store: ObjectStore }, opts: DownloadOptions): Promise<ApiResponse> {
   const file = await findVersionFile(deps.prisma, opts.model, opts.version, opts.path);
   const etag = `"sha256:${file.digest}"`;
   const headers: Record<string, string> = {
@@ -22,10 +22,10 @@ export async function downloadVersionFile(deps: { prisma: Tx; store: ObjectStore
     "x-content-type-options": "nosniff",
   };
   if (opts.ifNoneMatch && opts.ifNoneMatch.split(",").some((t) => t.trim() === etag || t.trim() === "*"))
-    return new Response(null, { status: 304, headers });
+    return { status: 304, headers };
   const range = parseRangeHeader(opts.range, file.size);
   const blob = await deps.store.getBlob(file.digest, range ? { range } : undefined);
   headers["content-length"] = String(blob.contentLength);
   if (range) headers["content-range"] = `bytes ${range.start}-${range.end}/${file.size}`;
-  return new Response(Readable.toWeb(blob.stream) as ReadableStream<Uint8Array>, { status: range ? 206 : 200, headers });
+  return { status: range ? 206 : 200, headers, body: blob.stream };
 }

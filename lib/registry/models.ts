@@ -3,7 +3,8 @@ import { z } from "zod";
 import { recordAuditEvent } from "../audit/record-event.ts";
 import type { Actor } from "../auth/roles.ts";
 import type { Db, Tx } from "../db/types.ts";
-import { Prisma } from "../db/types.ts";
+import { isUniqueViolation } from "../db/errors.ts";
+import type { Prisma } from "../db/types.ts";
 import { conflict, notFound } from "../http/errors.ts";
 import { decodeCursor, encodeCursor, type Page } from "../http/pagination.ts";
 import { modelNameSchema } from "./rules.ts";
@@ -81,7 +82,7 @@ export async function createModel(
       return toModelView(model);
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
+    if (isUniqueViolation(error))
       throw conflict("model_exists", `a model named '${name}' already exists`);
     throw error;
   }

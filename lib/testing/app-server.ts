@@ -1,4 +1,4 @@
-// Starts the real registry (`next start` on the production build) for API, CLI and e2e tests, with
+// Starts the real registry (lib/server/main.ts: the API server + Next on the production build) for API, CLI and e2e tests, with
 // its own database, storage and port. Tests talk to it over HTTP like any client would.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+const registryMain = path.join(repoRoot, "lib", "server", "main.ts");
 
 export const TEST_BOOTSTRAP_TOKEN = "test-bootstrap-token-0123456789abcdef0123456789";
 
@@ -52,8 +52,10 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppSer
     ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
     ...env,
     PORT: String(port),
+    HOSTNAME: "127.0.0.1",
   };
-  const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // One process (tsx as a loader, not its CLI, which would fork a second one).
+  const child = spawn(process.execPath, ["--import", "tsx", registryMain], {
     cwd: repoRoot,
     env: fullEnv as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],

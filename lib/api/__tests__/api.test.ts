@@ -194,7 +194,8 @@ describe("models", () => {
     } while (cursor);
     expect(seen).toEqual(["page-a", "page-b", "page-c", "page-d", "page-e"]);
     expect((await api("/api/v1/models?q=paging")).body.items).toHaveLength(5);
-    expectProblem(await api("/api/v1/models?cursor=%%%"), 400, "invalid_cursor");
+    expectProblem(await api("/api/v1/models?cursor=zzz"), 400, "invalid_cursor");
+    expectProblem(await api("/api/v1/models?cursor=%%%"), 400, "invalid_encoding");
     expectProblem(await api("/api/v1/models?limit=100000"), 400, "invalid_query");
   });
 });
@@ -484,7 +485,7 @@ describe("checks", () => {
     }
     // The registry never executed the pickle: its payload would have created this file.
     expect(existsSync(touchPath)).toBe(false);
-  });
+  }, 180_000); // nine envelopes, 36 checks through the workers: minutes on a busy 2-core machine
 });
 
 describe("audit", () => {

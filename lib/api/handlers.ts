@@ -1,0 +1,98 @@
+// The implementation of every endpoint in endpoints.ts: parse → call lib/ → respond. The type
+// requires one handler per endpoint, so an endpoint cannot be declared without being served.
+import type { z } from "zod";
+import { listAuditEvents } from "../audit/list-events.ts";
+import { verifyAuditChain } from "../audit/verify-chain.ts";
+import { createApiToken, listApiTokens, revokeApiToken } from "../auth/tokens.ts";
+import { createUser, listUsers } from "../auth/users.ts";
+import { listCheckRuns } from "../checks/list-check-runs.ts";
+import { rerunChecks } from "../checks/request-checks.ts";
+import { json, type ApiResponse } from "../http/response.ts";
+import { getModelPolicy, updateModelPolicy } from "../policy/stage-policy.ts";
+import { downloadVersionFile } from "../registry/download-file.ts";
+import { createModel, getModel, listModels, updateModel } from "../registry/models.ts";
+import { uploadVersion } from "../registry/upload-version.ts";
+import { getVersion, listVersions, resolveAlias } from "../registry/versions.ts";
+import { checkHealth } from "../server/health.ts";
+import type { EndpointDef } from "./endpoint.ts";
+import { endpoints, type EndpointId } from "./endpoints.ts";
+import { buildOpenApiDocument } from "./openapi.ts";
+import type { ApiContext } from "./context.ts";
+
+type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
+type ContextFor<E> = E extends EndpointDef<infer P, infer Q, infer B> ? ApiContext<Out<P>, Out<Q>, Out<B>> : never;
+type Handlers = { [K in EndpointId]: (ctx: ContextFor<(typeof endpoints)[K]>) => Promise<ApiResponse> };
+
+export const handlers: Handlers = {
+  health: async ({ services }) => {
+    const health = await checkHealth(services);
+    return json(health, { status: health.status === "ok" ? 200 : 503 });
+  },
+  openapi: async ({ origin }) => json(buildOpenApiDocument(origin)),
+  signingKey: async ({ services }) => json({ keyId: services.signer.keyId, publicKeyPem: services.signer.publicKeyPem }),
+
+  createModel: async ({ body, actor, services }) => json(await createModel(services.prisma, { actor, ...body }), { status: 201 }),
+  listModels: async ({ query, services }) => json(await listModels(services.prisma, query)),
+  getModel: async ({ params, services }) => json(await getModel(services.prisma, params.name)),
+  updateModel: async ({ params, body, actor, services }) => json(await updateModel(services.prisma, { actor, name: params.name, ...body })),
+
+  uploadVersion: async ({ params, actor, req, headers, services }) => {
+    const length = headers.get("content-length");
+    const result = await uploadVersion(services, {
+      actor,
+      model: params.name,
+      contentType: headers.get("content-type"),
+      contentLength: length ? Number(length) : null,
+      body: req,
+      idempotencyKey: headers.get("idempotency-key") ?? undefined,
+    });
+    return json(result.version, {
+      status: result.status,
+      headers: {
+        location: `/api/v1/models/${encodeURIComponent(params.name)}/versions/${encodeURIComponent(result.version.version)}`,
+        ...(result.replayed ? { "idempotent-replayed": "true" } : {}),
+      },
+    });
+  },
+  listVersions: async ({ params, query, services }) => json(await listVersions(services.prisma, { model: params.name, ...query })),
+  getVersion: async ({ params, services }) => json(await getVersion(services.prisma, params.name, params.version)),
+
+  runChecks: async ({ params, body, actor, services }) => {
+    const runs = await rerunChecks(services.prisma, { actor, model: params.name, version: params.version, kinds: body.kinds, seed: body.seed });
+    // Committed first; a failed send is picked up by the workers' sweep.
+    await services.checkQueue.dispatch(runs.map((r) => r.id)).catch(() => undefined);
+    return json({ runs, status: "queued" }, { status: 202 });
+  },
+  listChecks: async ({ params, services }) => json(await listCheckRuns(services.prisma, { model: params.name, version: params.version })),
+
+  getPolicy: async ({ params, services }) => json(await getModelPolicy(services.prisma, { name: params.name })),
+  updatePolicy: async ({ params, body, actor, services }) =>
+    json(await updateModelPolicy(services.prisma, { actor, name: params.name, overrides: body })),
+
+  downloadFile: async ({ params, headers, services }) =>
+    downloadVersionFile(services, {
+      model: params.name,
+      version: params.version,
+      path: params.path,
+      range: headers.get("range"),
+      ifNoneMatch: headers.get("if-none-match"),
+    }),
+  resolveAlias: async ({ params, services }) => json(await resolveAlias(services.prisma, params.name, params.alias)),
+
+  listAudit: async ({ query, services }) => json(await listAuditEvents(services.prisma, query)),
+  verifyAudit: async ({ services }) => json(await verifyAuditChain(services.prisma)),
+
+  createUser: async ({ actor, body, services }) => json(await createUser(services.prisma, { actor, ...body }), { status: 201 }),
+  listUsers: async ({ query, services }) => json(await listUsers(services.prisma, query)),
+
+  createToken: async ({ actor, body, services }) => {
+    const { token, view } = await createApiToken(services.prisma, {
+      actor,
+      ...body,
+      expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
+    });
+    return json({ ...view, token }, { status: 201, headers: { "cache-control": "no-store" } });
+  },
+  listTokens: async ({ actor, query, services }) => json(await listApiTokens(services.prisma, { actor, ...query })),
+  revokeToken: async ({ actor, params, services }) => json(await revokeApiToken(services.prisma, { actor, id: params.id })),
+};

@@ -1,0 +1,15 @@
+// Prisma's known request errors, recognised by their code rather than by class identity: the
+// source copy of lib/ (API server, CLI) and Next's bundled copy (pages, server actions) may load
+// Prisma's runtime twice, and `instanceof` fails across the two.
+type KnownError = { name?: unknown; code?: unknown };
+
+function prismaCode(error: unknown): string | undefined {
+  const e = error as KnownError | null;
+  return e && typeof e === "object" && e.name === "PrismaClientKnownRequestError" && typeof e.code === "string" ? e.code : undefined;
+}
+
+/** A unique constraint was violated (P2002). */
+export const isUniqueViolation = (error: unknown): boolean => prismaCode(error) === "P2002";
+
+/** The record an update or delete needed does not exist (P2025). */
+export const isRecordNotFound = (error: unknown): boolean => prismaCode(error) === "P2025";
