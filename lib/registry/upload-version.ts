@@ -9,13 +9,13 @@ import type { Actor } from "../auth/roles.ts";
 import type { Config } from "../config/index.ts";
 import type { Db } from "../db/types.ts";
 import { Prisma } from "../db/types.ts";
-import { AppError, badRequest, conflict, unprocessable, type FieldError } from "../http/errors.ts";
+import { AppError, badRequest, conflict, unprocessable } from "../http/errors.ts";
 import { discardUnreadBody, readMultipart } from "../http/multipart.ts";
 import { canonicalJson } from "../integrity/canonical-json.ts";
 import { sha256Hex } from "../integrity/digest.ts";
 import { buildStatement, signStatement, type Signer } from "../integrity/signing.ts";
 import { BlobTooLargeError, DigestMismatchError, type ObjectStore } from "../storage/index.ts";
-import { declaredFileProblems, declaredFiles, manifestSchema, mediaTypeFor, type FileRole, type Manifest } from "./envelope.ts";
+import { declaredFiles, mediaTypeFor, parseManifestText, type FileRole, type Manifest } from "./envelope.ts";
 import { assertBlobsStillStored } from "./collect-garbage.ts";
 import { findModelId } from "./models.ts";
 import { parseVersion } from "./rules.ts";
@@ -119,25 +119,10 @@ async function receiveEnvelope(deps: UploadDeps, opts: UploadVersionOptions): Pr
 }
 
 function parseManifest(text: string, model: string): Manifest {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw unprocessable("malformed_manifest", `manifest.json is not valid JSON: ${(error as Error).message}`);
-  }
-  const result = manifestSchema.safeParse(raw);
-  if (!result.success) {
-    const errors: FieldError[] = result.error.issues.map((i) => ({ path: ["manifest", ...i.path.map(String)].join("."), message: i.message }));
-    throw unprocessable("invalid_manifest", `manifest.json is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`, errors);
-  }
-  const manifest = result.data;
-  const problems = declaredFileProblems(manifest);
-  if (manifest.name !== model) problems.push({ path: "name", message: `is '${manifest.name}' but the upload is for model '${model}'` });
-  if (problems.length) {
-    const errors = problems.map((p) => ({ path: `manifest.${p.path}`, message: p.message }));
-    throw unprocessable("invalid_manifest", `manifest.json is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`, errors);
-  }
-  return manifest;
+  const parsed = parseManifestText(text, model, "the upload's model");
+  if ("manifest" in parsed) return parsed.manifest;
+  const { code, message, problems } = parsed.refusal;
+  throw unprocessable(code, message, problems.length ? problems : undefined);
 }
 
 async function assertVersionIsNew(prisma: Db, modelId: string, model: string, version: string) {
