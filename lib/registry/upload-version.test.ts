@@ -36,7 +36,7 @@ let otherToken: Actor;
 
 const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 type Envelope = { manifest: Json; files: Record<string, Buffer> };
 
 /** A small envelope; `declareDigests: false` leaves files[*].sha256 out, as a hand-written manifest would. */
@@ -250,7 +250,9 @@ describe("Idempotency-Key", () => {
     expect((await upload(env, { actor: ciToken, key: "build-31" })).status).toBe(201);
     const before = await snapshot();
     const changed = { ...env, files: { ...env.files, "model.onnx": randomBytes(4096) } };
-    expectRefused(await refusal(upload(changed, { actor: ciToken, key: "build-31" })), "unprocessable", "idempotency_key_reused");
+    const error = await refusal(upload(changed, { actor: ciToken, key: "build-31" }));
+    expectRefused(error, "unprocessable", "idempotency_key_reused");
+    expect(error.message).toContain("(the same manifest, other file bytes)");
     // The different bytes were only hashed, never stored: not even an orphan object for the GC.
     expect(await snapshot()).toEqual(before);
     expect(await objects()).not.toContain(sha256(changed.files["model.onnx"]));
@@ -270,7 +272,9 @@ describe("Idempotency-Key", () => {
       await stalled;
     }
     try {
-      expectRefused(await refusal(uploadRaw(contentType, Readable.from(body()), { actor: ciToken, key: "build-32" })), "unprocessable", "idempotency_key_reused");
+      const error = await refusal(uploadRaw(contentType, Readable.from(body()), { actor: ciToken, key: "build-32" }));
+      expectRefused(error, "unprocessable", "idempotency_key_reused");
+      expect(error.message).toContain("(another manifest)");
     } finally {
       finish();
     }

@@ -316,9 +316,8 @@ function requestHashOf(manifestHash: string, files: StoredFile[]): string {
 /** Refuses a request that is not the one the key was first used for (the files only once they are hashed). */
 function assertSameRequest(record: IdempotencyRecord, manifestHash: string, requestHash?: string): void {
   const difference =
-    record.manifestHash !== manifestHash ? "a different manifest" : requestHash !== undefined && record.requestHash !== requestHash ? "the same manifest but different files" : undefined;
-  if (difference)
-    throw unprocessable("idempotency_key_reused", `this Idempotency-Key was already used for an upload with ${difference}; use a new key for a new upload`);
+    record.manifestHash !== manifestHash ? "another manifest" : requestHash !== undefined && record.requestHash !== requestHash ? "the same manifest, other file bytes" : undefined;
+  if (difference) throw unprocessable("idempotency_key_reused", `this Idempotency-Key was used for a different upload (${difference}); use a new key`);
 }
 
 async function replay(prisma: Db, record: IdempotencyRecord, manifestHash: string, requestHash: string): Promise<UploadResult> {
