@@ -2,6 +2,10 @@
 // from and how it scored. They are claims (the checks engine verifies what can be verified).
 import type { ReactNode } from "react";
 import { Digest } from "../ui/digest";
+import { JsonDisclosure } from "./json-disclosure";
+
+/** Metrics listed one per row; a manifest may report up to 1,000, the rest are behind a disclosure. */
+const METRICS_LISTED = 12;
 
 type Manifest = {
   framework?: { name?: string; version?: string };
@@ -23,7 +27,7 @@ function Item({ label, children }: { label: string; children: ReactNode }) {
 
 const isHttpUrl = (v: string) => /^https?:\/\//i.test(v);
 
-export function Provenance({ manifest }: { manifest: Record<string, unknown> }) {
+export function Provenance({ manifest, fullHref }: { manifest: Record<string, unknown>; fullHref: string }) {
   const m = manifest as Manifest;
   const items: ReactNode[] = [];
   if (m.framework?.name) items.push(<Item key="fw" label="Framework">{[m.framework.name, m.framework.version].filter(Boolean).join(" ")}</Item>);
@@ -64,12 +68,17 @@ export function Provenance({ manifest }: { manifest: Record<string, unknown> }) 
         <div>
           <h3 className="mb-1 text-xs font-medium tracking-wide text-slate-500 uppercase">Reported metrics</h3>
           <dl className="divide-y divide-slate-100">
-            {metrics.map(([k, v]) => (
+            {metrics.slice(0, METRICS_LISTED).map(([k, v]) => (
               <Item key={k} label={k}>
                 <span className="font-mono tabular-nums">{Number.isInteger(v) ? v : v.toFixed(4)}</span>
               </Item>
             ))}
           </dl>
+          {metrics.length > METRICS_LISTED ? (
+            <div className="mt-2">
+              <JsonDisclosure label={`All ${metrics.length.toLocaleString("en")} metrics`} value={m.metrics} fullHref={fullHref} />
+            </div>
+          ) : null}
         </div>
       ) : null}
     </div>

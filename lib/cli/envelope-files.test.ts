@@ -84,6 +84,17 @@ describe("collectEnvelope", () => {
     expect(details[1]).toMatch(/^model\.onnx: the manifest declares sha256 0{64} but the file's is [0-9a-f]{64}$/);
   });
 
+  it("applies the server's upload rules: media types and bounded, not over-deep, free-form JSON", async () => {
+    const base = { name: "m", version: "1.0.0", artifact: { path: "model.onnx", format: "onnx" } };
+    write({ ...base, files: { "model.onnx": { mediaType: "text/plain\r\nSet-Cookie: a=1" } }, metadata: { big: "x".repeat(10_001) } });
+    expect((await failure(collectEnvelope({ dir: root, model: "m" }))).details).toEqual([
+      "manifest.metadata.big: string of 10001 characters; at most 10000 allowed",
+      expect.stringMatching(/^manifest\.files\.model\.onnx\.mediaType: must be a media type/),
+    ]);
+    writeFileSync(path.join(root, "manifest.json"), JSON.stringify(base).replace(/}$/, `,"metadata":{"x":${"[".repeat(5000)}${"]".repeat(5000)}}}`));
+    expect((await failure(collectEnvelope({ dir: root, model: "m" }))).message).toBe("manifest.json is nested deeper than 64 levels (free-form fields allow 32)");
+  });
+
   it("says so when there is no manifest.json", async () => {
     const empty = mkdtempSync(path.join(base, "empty-"));
     expect((await failure(collectEnvelope({ dir: empty, model: "m" }))).message).toMatch(/cannot read .*manifest\.json: ENOENT/);

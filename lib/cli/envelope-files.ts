@@ -7,7 +7,7 @@ import { createReadStream } from "node:fs";
 import { readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { declaredFileProblems, declaredFiles, manifestSchema, mediaTypeFor, type FileRole, type Manifest } from "../registry/envelope.ts";
+import { declaredFiles, mediaTypeFor, parseManifestText, type FileRole, type Manifest } from "../registry/envelope.ts";
 import { CommandFailure } from "./errors.ts";
 
 export type EnvelopeFile = { path: string; role: FileRole; absolutePath: string; size: number; sha256: string; mediaType: string };
@@ -67,23 +67,11 @@ export async function collectEnvelope({ dir, model, onHashing }: CollectEnvelope
 }
 
 function validateManifest(text: string, model: string): Manifest {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new CommandFailure(`manifest.json is not valid JSON: ${(error as Error).message}`);
-  }
-  const result = manifestSchema.safeParse(raw);
-  if (!result.success)
-    throw new CommandFailure(
-      "manifest.json is invalid",
-      result.error.issues.map((i) => `${["manifest", ...i.path.map(String)].join(".")}: ${i.message}`),
-    );
-  const manifest = result.data;
-  const problems = declaredFileProblems(manifest).map((p) => `manifest.${p.path}: ${p.message}`);
-  if (manifest.name !== model) problems.push(`manifest.name: is '${manifest.name}' but --model is '${model}'`);
-  if (problems.length) throw new CommandFailure("manifest.json is invalid", problems);
-  return manifest;
+  const parsed = parseManifestText(text, model, "--model");
+  if ("manifest" in parsed) return parsed.manifest;
+  const { code, message, problems } = parsed.refusal;
+  if (code === "invalid_manifest") throw new CommandFailure("manifest.json is invalid", problems.map((p) => `${p.path}: ${p.message}`));
+  throw new CommandFailure(message);
 }
 
 async function realDirectory(dir: string): Promise<string> {

@@ -4,6 +4,7 @@ import type { Tx } from "../db/types.ts";
 import { parseRangeHeader } from "../http/range-header.ts";
 import type { ApiResponse } from "../http/response.ts";
 import type { ObjectStore } from "../storage/index.ts";
+import { isValidMediaType } from "./rules.ts";
 import { findVersionFile } from "./versions.ts";
 
 export type DownloadOptions = { model: string; version: string; path: string; range: string | null; ifNoneMatch: string | null };
@@ -14,7 +15,7 @@ export async function downloadVersionFile(deps: { prisma: Tx; store: ObjectStore
   const headers: Record<string, string> = {
     etag,
     "accept-ranges": "bytes",
-    "content-type": file.mediaType,
+    "content-type": servedMediaType(file.mediaType),
     // Bytes of a version never change, so caches may keep them; the ETag names the content.
     "cache-control": "private, max-age=31536000, immutable",
     "content-disposition": `attachment; filename="${encodeURIComponent(opts.path.split("/").pop()!)}"`,
@@ -28,4 +29,13 @@ export async function downloadVersionFile(deps: { prisma: Tx; store: ObjectStore
   headers["content-length"] = String(blob.contentLength);
   if (range) headers["content-range"] = `bytes ${range.start}-${range.end}/${file.size}`;
   return { status: range ? 206 : 200, headers, body: blob.stream };
+}
+
+/**
+ * The Content-Type a stored media type is served with. Versions registered before media types were
+ * validated at upload may hold any string (even one with CR/LF, which no header may carry); the
+ * bytes must stay downloadable, so such a value is served as opaque bytes instead of failing.
+ */
+export function servedMediaType(stored: string): string {
+  return isValidMediaType(stored) ? stored : "application/octet-stream";
 }

@@ -1,10 +1,17 @@
 // The envelope CI uploads: manifest.json plus files. This schema is the contract, documented field by
 // field in docs/envelope.md (keep them in step); unknown fields are refused so a typo never silently drops a claim.
 import { z } from "zod";
-import { filePathSchema, modelNameSchema, versionSchema } from "./rules.ts";
+import { FREE_FORM_LIMITS, freeFormProblems, jsonNestingDepth, MAX_MANIFEST_NESTING } from "./free-form.ts";
+import { filePathSchema, MAX_MEDIA_TYPE_LENGTH, mediaTypeProblem, modelNameSchema, versionSchema } from "./rules.ts";
 
 const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, "must be a lowercase hex sha256");
 const jsonValue: z.ZodType<unknown> = z.json();
+
+const { maxDepth, maxKeys, maxItems, maxKeyLength, maxStringLength, maxBytes } = FREE_FORM_LIMITS;
+const freeFormDescription =
+  `Free-form JSON, never interpreted. Bounded at upload: at most ${maxDepth} levels of nesting, ${maxKeys} keys per object, ` +
+  `${maxItems} items per array, keys of ${maxKeyLength} and strings of ${maxStringLength} characters, ${maxBytes / 1024} KiB as JSON.`;
+const freeForm = () => z.record(z.string(), jsonValue).meta({ description: freeFormDescription });
 
 export const artifactFormats = ["onnx", "pickle", "joblib", "safetensors", "other"] as const;
 
@@ -64,11 +71,14 @@ export const manifestSchema = z
       .strictObject({
         datasetSha256: sha256Schema.optional(),
         rows: z.number().int().nonnegative().optional(),
-        seeds: z.record(z.string(), jsonValue).optional(),
-        hyperparameters: z.record(z.string(), jsonValue).optional(),
+        seeds: freeForm().optional(),
+        hyperparameters: freeForm().optional(),
       })
       .optional(),
-    metrics: z.record(z.string().max(200), z.number()).optional(),
+    metrics: z
+      .record(z.string().max(200), z.number())
+      .meta({ description: `Reported metrics by name. At most ${maxKeys} at upload.` })
+      .optional(),
     inputSchema: inputSchemaSchema.optional(),
     files: z
       .record(
@@ -76,7 +86,15 @@ export const manifestSchema = z
         z.strictObject({
           sha256: sha256Schema.optional(),
           size: z.number().int().nonnegative().optional(),
-          mediaType: z.string().max(200).optional(),
+          mediaType: z
+            .string()
+            .max(MAX_MEDIA_TYPE_LENGTH)
+            .meta({
+              description:
+                "Served as the file's Content-Type. At upload it must be an RFC 9110 media type (type/subtype, then '; name=value' parameters with token or quoted-string values), printable ASCII only.",
+              example: "text/csv; charset=utf-8",
+            })
+            .optional(),
         }),
       )
       .optional(),
@@ -95,7 +113,7 @@ export const manifestSchema = z
     card: filePathSchema.optional(),
     changelog: z.string().max(100_000).optional(),
     /** Free-form labels for things the schema does not know about; never interpreted. */
-    metadata: z.record(z.string(), jsonValue).optional(),
+    metadata: freeForm().optional(),
   })
   .meta({ id: "Manifest", description: "manifest.json of an envelope (see docs/envelope.md)" });
 
@@ -152,6 +170,66 @@ export function declaredFileProblems(manifest: Manifest): { path: string; messag
   if (manifest.evaluation && !manifest.inputSchema)
     problems.push({ path: "inputSchema", message: "an evaluation set needs an inputSchema to map its columns" });
   return problems;
+}
+
+/**
+ * Rules a new upload must meet beyond the schema's shape: bounded free-form fields and media types
+ * that are valid header values. They are not part of manifestSchema because stored manifests are
+ * read back with it (the checks do), and a version registered before a rule existed stays readable.
+ */
+export function uploadRuleProblems(manifest: Manifest): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const freeFormFields: [string, unknown][] = [
+    ["training.seeds", manifest.training?.seeds],
+    ["training.hyperparameters", manifest.training?.hyperparameters],
+    ["metrics", manifest.metrics],
+    ["metadata", manifest.metadata],
+  ];
+  for (const [field, value] of freeFormFields) {
+    if (value === undefined) continue;
+    for (const p of freeFormProblems(value)) problems.push({ path: [field, ...p.path].join("."), message: p.message });
+  }
+  for (const [path, file] of Object.entries(manifest.files ?? {})) {
+    const problem = file.mediaType === undefined ? undefined : mediaTypeProblem(file.mediaType);
+    if (problem) problems.push({ path: `files.${path}.mediaType`, message: problem });
+  }
+  return problems;
+}
+
+export type ManifestProblem = { path: string; message: string };
+
+/** Why manifest.json was refused: `code` is the API's stable error code, paths start with "manifest". */
+export type ManifestRefusal = { code: "malformed_manifest" | "manifest_too_deep" | "invalid_manifest"; message: string; problems: ManifestProblem[] };
+
+/**
+ * manifest.json as text → a manifest that a new upload of `model` may register, or why not. One
+ * implementation for the server and the CLI (`modelSource` names where the model name came from, for
+ * the message). The nesting pre-scan runs first: JSON.parse copes with any depth, but the schema
+ * validator recurses once per level and would overflow its stack.
+ */
+export function parseManifestText(text: string, model: string, modelSource: string): { manifest: Manifest } | { refusal: ManifestRefusal } {
+  if (jsonNestingDepth(text, MAX_MANIFEST_NESTING) > MAX_MANIFEST_NESTING) {
+    const message = `nested deeper than ${MAX_MANIFEST_NESTING} levels (free-form fields allow ${FREE_FORM_LIMITS.maxDepth})`;
+    return { refusal: { code: "manifest_too_deep", message: `manifest.json is ${message}`, problems: [{ path: "manifest", message }] } };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return { refusal: { code: "malformed_manifest", message: `manifest.json is not valid JSON: ${(error as Error).message}`, problems: [] } };
+  }
+  const result = manifestSchema.safeParse(raw);
+  if (!result.success)
+    return { refusal: invalidManifest(result.error.issues.map((i) => ({ path: ["manifest", ...i.path.map(String)].join("."), message: i.message }))) };
+  const manifest = result.data;
+  const problems = [...declaredFileProblems(manifest), ...uploadRuleProblems(manifest)];
+  if (manifest.name !== model) problems.push({ path: "name", message: `is '${manifest.name}' but ${modelSource} is '${model}'` });
+  if (problems.length) return { refusal: invalidManifest(problems.map((p) => ({ path: `manifest.${p.path}`, message: p.message }))) };
+  return { manifest };
+}
+
+function invalidManifest(problems: ManifestProblem[]): ManifestRefusal {
+  return { code: "invalid_manifest", message: `manifest.json is invalid: ${problems.map((e) => `${e.path}: ${e.message}`).join("; ")}`, problems };
 }
 
 const MEDIA_TYPES: [RegExp, string][] = [

@@ -1,5 +1,6 @@
-// Naming rules that protect URLs and storage: model names, envelope file paths, semantic versions.
-// Each rule is a zod schema so the API, the CLI and the OpenAPI document share one definition.
+// Naming rules that protect URLs, headers and storage: model names, envelope file paths, semantic
+// versions, media types. Each rule is a zod schema (or a problem function behind one) so the API,
+// the CLI and the OpenAPI document share one definition.
 import semver from "semver";
 import { z } from "zod";
 
@@ -93,3 +94,35 @@ export const versionSchema = z
 export function compareVersions(a: string, b: string): number {
   return semver.compare(a, b);
 }
+
+/*
+ * Media types (RFC 9110 §8.3.1), as declared in `files.<path>.mediaType`. The value is served as the
+ * file's Content-Type for as long as the version exists, so it must always be a valid header value:
+ *   media-type = type "/" subtype *( OWS ";" OWS parameter )
+ *   parameter  = token "=" ( token / quoted-string )
+ * Stricter than the RFC in two ways that keep every accepted value printable ASCII: OWS is spaces
+ * only (no tabs), and a quoted-string holds printable ASCII only (no obs-text, no tabs).
+ */
+const TOKEN = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+";
+const QUOTED_STRING = '"(?:[ !#-\\[\\]-~]|\\\\[ -~])*"';
+const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?: *; *${TOKEN}=(?:${TOKEN}|${QUOTED_STRING}))*$`);
+export const MAX_MEDIA_TYPE_LENGTH = 200;
+
+export function mediaTypeProblem(value: string): string | undefined {
+  if (value.length > MAX_MEDIA_TYPE_LENGTH) return `must be at most ${MAX_MEDIA_TYPE_LENGTH} characters`;
+  if (!MEDIA_TYPE.test(value))
+    return "must be a media type like 'text/plain' or 'text/csv; charset=utf-8' (RFC 9110: type/subtype, then '; name=value' parameters; printable ASCII only)";
+  return undefined;
+}
+
+export function isValidMediaType(value: string): boolean {
+  return mediaTypeProblem(value) === undefined;
+}
+
+export const mediaTypeSchema = z
+  .string()
+  .superRefine((value, ctx) => {
+    const problem = mediaTypeProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .meta({ id: "MediaType", example: "text/csv; charset=utf-8" });

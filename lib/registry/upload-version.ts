@@ -5,17 +5,18 @@
 // blobs that the garbage collector removes after its grace period (lib/registry/collect-garbage.ts).
 import type { Readable } from "node:stream";
 import { recordAuditEvent } from "../audit/record-event.ts";
-import type { Actor } from "../auth/roles.ts";
+import { credentialOf, type Actor } from "../auth/roles.ts";
 import type { Config } from "../config/index.ts";
 import type { Db } from "../db/types.ts";
 import { Prisma } from "../db/types.ts";
-import { AppError, badRequest, conflict, unprocessable, type FieldError } from "../http/errors.ts";
+import { AppError, badRequest, conflict, unprocessable } from "../http/errors.ts";
 import { discardUnreadBody, readMultipart } from "../http/multipart.ts";
 import { canonicalJson } from "../integrity/canonical-json.ts";
 import { sha256Hex } from "../integrity/digest.ts";
 import { buildStatement, signStatement, type Signer } from "../integrity/signing.ts";
+import { Sha256Meter } from "../storage/hashing.ts";
 import { BlobTooLargeError, DigestMismatchError, type ObjectStore } from "../storage/index.ts";
-import { declaredFileProblems, declaredFiles, manifestSchema, mediaTypeFor, type FileRole, type Manifest } from "./envelope.ts";
+import { declaredFiles, mediaTypeFor, parseManifestText, type FileRole, type Manifest } from "./envelope.ts";
 import { assertBlobsStillStored } from "./collect-garbage.ts";
 import { findModelId } from "./models.ts";
 import { parseVersion } from "./rules.ts";
@@ -59,10 +60,14 @@ async function receiveEnvelope(deps: UploadDeps, opts: UploadVersionOptions): Pr
   const { maxUploadBytes, maxManifestBytes, maxFilesPerVersion } = config.limits;
   if (opts.contentLength !== null && opts.contentLength > maxUploadBytes)
     throw new AppError("payload_too_large", "upload_too_large", `the upload is ${opts.contentLength} bytes; the limit is ${maxUploadBytes}`);
+  const idempotency = opts.idempotencyKey === undefined ? undefined : idempotencyScope(opts.actor, opts.idempotencyKey);
   const modelId = await findModelId(prisma, opts.model);
 
   let manifest: Manifest | undefined;
-  let requestHash: string | undefined;
+  let manifestHash = "";
+  // Set when this credential already used the key: the request can then only be a replay, so its
+  // files are hashed to prove it is the same request, not stored again.
+  let earlier: IdempotencyRecord | null = null;
   let declared = new Map<string, FileRole>();
   const stored = new Map<string, StoredFile>();
   let budget = maxUploadBytes;
@@ -74,12 +79,13 @@ async function receiveEnvelope(deps: UploadDeps, opts: UploadVersionOptions): Pr
         throw badRequest("manifest_first", "the first part of the envelope must be 'manifest' (manifest.json)");
       const text = part.kind === "field" ? part.value : await readSmall(part.stream, maxManifestBytes);
       manifest = parseManifest(text, opts.model);
-      requestHash = sha256Hex(`${opts.model}\n${canonicalJson(manifest)}`);
-      if (opts.idempotencyKey) {
-        const replay = await findIdempotentReplay(prisma, opts.actor, opts.idempotencyKey, requestHash);
-        if (replay) return replay;
+      manifestHash = sha256Hex(`${opts.model}\n${canonicalJson(manifest)}`);
+      if (idempotency) {
+        earlier = await findIdempotencyRecord(prisma, idempotency);
+        // Refused before any file is read; the files of a matching manifest are compared at the end.
+        if (earlier) assertSameRequest(earlier, manifestHash);
       }
-      await assertVersionIsNew(prisma, modelId, opts.model, manifest.version);
+      if (!earlier) await assertVersionIsNew(prisma, modelId, opts.model, manifest.version);
       declared = declaredFiles(manifest);
       continue;
     }
@@ -97,7 +103,7 @@ async function receiveEnvelope(deps: UploadDeps, opts: UploadVersionOptions): Pr
       throw unprocessable("duplicate_file", `'${part.name}' was sent twice`, [{ path: `files.${part.name}`, message: "sent twice" }]);
     }
     const expected = manifest.files?.[part.name];
-    const blob = await putFile(store, part.stream, part.name, expected?.sha256, budget, maxUploadBytes);
+    const blob = await receiveFile(earlier ? "hash-only" : store, part.stream, part.name, expected?.sha256, budget, maxUploadBytes);
     if (expected?.size !== undefined && expected.size !== blob.size)
       throw unprocessable("size_mismatch", `'${part.name}' is ${blob.size} bytes; the manifest says ${expected.size}`, [
         { path: `files.${part.name}.size`, message: `expected ${expected.size}, received ${blob.size}` },
@@ -106,7 +112,7 @@ async function receiveEnvelope(deps: UploadDeps, opts: UploadVersionOptions): Pr
     stored.set(part.name, { path: part.name, role, digest: blob.digest, size: blob.size, mediaType: mediaTypeFor(part.name, expected?.mediaType) });
   }
 
-  if (!manifest || !requestHash) throw badRequest("manifest_missing", "the envelope has no 'manifest' part");
+  if (!manifest) throw badRequest("manifest_missing", "the envelope has no 'manifest' part");
   const missing = [...declared.keys()].filter((p) => !stored.has(p));
   if (missing.length)
     throw unprocessable(
@@ -115,29 +121,17 @@ async function receiveEnvelope(deps: UploadDeps, opts: UploadVersionOptions): Pr
       missing.map((p) => ({ path: `files.${p}`, message: "declared but not uploaded" })),
     );
 
-  return commitVersion(deps, { ...opts, modelId, manifest, requestHash, files: [...stored.values()] });
+  const files = [...stored.values()];
+  const requestHash = requestHashOf(manifestHash, files);
+  if (earlier) return replay(prisma, earlier, manifestHash, requestHash);
+  return commitVersion(deps, { ...opts, modelId, manifest, idempotency, manifestHash, requestHash, files });
 }
 
 function parseManifest(text: string, model: string): Manifest {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw unprocessable("malformed_manifest", `manifest.json is not valid JSON: ${(error as Error).message}`);
-  }
-  const result = manifestSchema.safeParse(raw);
-  if (!result.success) {
-    const errors: FieldError[] = result.error.issues.map((i) => ({ path: ["manifest", ...i.path.map(String)].join("."), message: i.message }));
-    throw unprocessable("invalid_manifest", `manifest.json is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`, errors);
-  }
-  const manifest = result.data;
-  const problems = declaredFileProblems(manifest);
-  if (manifest.name !== model) problems.push({ path: "name", message: `is '${manifest.name}' but the upload is for model '${model}'` });
-  if (problems.length) {
-    const errors = problems.map((p) => ({ path: `manifest.${p.path}`, message: p.message }));
-    throw unprocessable("invalid_manifest", `manifest.json is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`, errors);
-  }
-  return manifest;
+  const parsed = parseManifestText(text, model, "the upload's model");
+  if ("manifest" in parsed) return parsed.manifest;
+  const { code, message, problems } = parsed.refusal;
+  throw unprocessable(code, message, problems.length ? problems : undefined);
 }
 
 async function assertVersionIsNew(prisma: Db, modelId: string, model: string, version: string) {
@@ -145,9 +139,24 @@ async function assertVersionIsNew(prisma: Db, modelId: string, model: string, ve
   if (existing) throw conflict("version_exists", `${model}@${version} already exists; versions are immutable, publish a new version`);
 }
 
-async function putFile(store: ObjectStore, stream: Readable, path: string, expectedSha256: string | undefined, budget: number, limit: number) {
+/**
+ * One file part: stored (write-once, digest verified as it streams), or only hashed when the request
+ * replays an earlier one, whose bytes are stored already. Either way, within the upload's byte budget.
+ */
+async function receiveFile(
+  target: ObjectStore | "hash-only",
+  stream: Readable,
+  path: string,
+  expectedSha256: string | undefined,
+  budget: number,
+  limit: number,
+): Promise<{ digest: string; size: number }> {
   try {
-    return await store.putBlob(stream, { expectedSha256, maxBytes: budget });
+    if (target !== "hash-only") return await target.putBlob(stream, { expectedSha256, maxBytes: budget });
+    const meter = new Sha256Meter(budget);
+    for await (const chunk of stream) meter.update(chunk as Buffer);
+    if (expectedSha256 !== undefined && meter.digest() !== expectedSha256) throw new DigestMismatchError(expectedSha256, meter.digest());
+    return { digest: meter.digest(), size: meter.size };
   } catch (error) {
     stream.resume();
     if (error instanceof DigestMismatchError)
@@ -186,7 +195,14 @@ export function canonicalManifest(manifest: Manifest, files: StoredFile[]): Reco
 
 async function commitVersion(
   deps: UploadDeps,
-  input: UploadVersionOptions & { modelId: string; manifest: Manifest; requestHash: string; files: StoredFile[] },
+  input: UploadVersionOptions & {
+    modelId: string;
+    manifest: Manifest;
+    idempotency: IdempotencyScope | undefined;
+    manifestHash: string;
+    requestHash: string;
+    files: StoredFile[];
+  },
 ): Promise<UploadResult> {
   const { prisma, signer } = deps;
   const { actor, model, manifest, files } = input;
@@ -240,11 +256,11 @@ async function commitVersion(
         subject: { type: "model_version", id: `${model}@${parsed.version}` },
         payload: { manifestDigest, runs: checkRuns.map((r) => ({ id: r.id, kind: r.kind })), trigger: "upload" },
       });
-      if (input.idempotencyKey) {
+      if (input.idempotency) {
         await tx.idempotencyRecord.create({
           data: {
-            actorId: actorKey(actor),
-            key: input.idempotencyKey,
+            ...input.idempotency,
+            manifestHash: input.manifestHash,
             requestHash: input.requestHash,
             status: 201,
             body: { model, version: parsed.version },
@@ -254,11 +270,11 @@ async function commitVersion(
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      // A concurrent retry with the same Idempotency-Key won the race: answer as it did.
-      if (input.idempotencyKey) {
-        const replay = await findIdempotentReplay(prisma, actor, input.idempotencyKey, input.requestHash);
-        if (replay) return replay;
-      }
+      // A concurrent request with the same Idempotency-Key committed first (both streamed their files
+      // before either held a lock): this one is its replay if it is the same request, else refused.
+      // The primary key on (credential, key) is what makes exactly one of them register a version.
+      const record = input.idempotency && (await findIdempotencyRecord(prisma, input.idempotency));
+      if (record) return replay(prisma, record, input.manifestHash, input.requestHash);
       throw conflict("version_exists", `${model}@${parsed.version} already exists; versions are immutable, publish a new version`);
     }
     throw error;
@@ -269,15 +285,43 @@ async function commitVersion(
   return { status: 201, version: await getVersion(prisma, model, parsed.version), replayed: false };
 }
 
-function actorKey(actor: Actor): string {
-  return `${actor.type}:${actor.id}`;
+type IdempotencyScope = { credential: string; key: string };
+type IdempotencyRecord = { manifestHash: string; requestHash: string; status: number; body: unknown };
+
+/** Longest Idempotency-Key accepted; longer keys are refused rather than cut (two keys must never merge). */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
+/**
+ * Keys are scoped per credential: one API token, one browser session, or the bootstrap token. Two CI
+ * pipelines of one user with their own tokens can never replay each other's uploads, and a revoked
+ * token's keys die with it.
+ */
+function idempotencyScope(actor: Actor, key: string): IdempotencyScope {
+  if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH || !/^[\x20-\x7e]+$/.test(key))
+    throw badRequest("invalid_idempotency_key", `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters`);
+  // A user actor without a token or session id (a session from before sessions had ids) falls back to the user.
+  return { credential: credentialOf(actor) ?? `user:${actor.id}`, key };
 }
 
-async function findIdempotentReplay(prisma: Db, actor: Actor, key: string, requestHash: string): Promise<UploadResult | undefined> {
-  const record = await prisma.idempotencyRecord.findUnique({ where: { actorId_key: { actorId: actorKey(actor), key } } });
-  if (!record) return undefined;
-  if (record.requestHash !== requestHash)
-    throw unprocessable("idempotency_key_reused", "this Idempotency-Key was used for a different upload; use a new key");
+async function findIdempotencyRecord(prisma: Db, scope: IdempotencyScope): Promise<IdempotencyRecord | null> {
+  return prisma.idempotencyRecord.findUnique({ where: { credential_key: scope } });
+}
+
+/** "The same request": the same manifest (hashed with the model) and the same bytes under the same file paths. */
+function requestHashOf(manifestHash: string, files: StoredFile[]): string {
+  const parts = files.map((f) => [f.path, f.digest, f.size]).sort(([a], [b]) => (a! < b! ? -1 : 1));
+  return sha256Hex(canonicalJson({ manifest: manifestHash, files: parts }));
+}
+
+/** Refuses a request that is not the one the key was first used for (the files only once they are hashed). */
+function assertSameRequest(record: IdempotencyRecord, manifestHash: string, requestHash?: string): void {
+  const difference =
+    record.manifestHash !== manifestHash ? "another manifest" : requestHash !== undefined && record.requestHash !== requestHash ? "the same manifest, other file bytes" : undefined;
+  if (difference) throw unprocessable("idempotency_key_reused", `this Idempotency-Key was used for a different upload (${difference}); use a new key`);
+}
+
+async function replay(prisma: Db, record: IdempotencyRecord, manifestHash: string, requestHash: string): Promise<UploadResult> {
+  assertSameRequest(record, manifestHash, requestHash);
   const { model, version } = record.body as { model: string; version: string };
   return { status: record.status as 200 | 201, version: await getVersion(prisma, model, version), replayed: true };
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { ChecksPanel } from "@/components/checks/checks-panel";
-import { modelHref } from "@/components/links";
+import { modelHref, versionApiHref } from "@/components/links";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
@@ -13,6 +13,7 @@ import { AliasBadge, StageBadge, StatusBadge, TagList } from "@/components/versi
 import { FilesTable } from "@/components/versions/files-table";
 import { splitFrontMatter } from "@/components/versions/front-matter";
 import { IdentityList, SignatureBadge } from "@/components/versions/identity";
+import { freeFormFields, JsonDisclosure, ManifestJson } from "@/components/versions/json-disclosure";
 import { FrontMatterTable, ModelCardBody } from "@/components/versions/model-card";
 import { Provenance } from "@/components/versions/provenance";
 import { readCardText, CARD_DISPLAY_LIMIT } from "@/components/versions/read-card";
@@ -47,6 +48,8 @@ export default async function VersionPage({ params }: { params: Params }) {
       })
     : undefined;
   const split = card ? splitFrontMatter(card.text) : undefined;
+  const apiHref = versionApiHref(version.model, version.version);
+  const freeForm = freeFormFields(version.manifest);
 
   return (
     <>
@@ -130,10 +133,21 @@ export default async function VersionPage({ params }: { params: Params }) {
             )}
           </Card>
 
+          {freeForm.length ? (
+            <Card aria-labelledby="free-form-heading">
+              <CardHeader id="free-form-heading" title="Training and metadata" description="Free-form values as declared in the manifest; the registry stores them and never interprets them." />
+              <CardBody className="space-y-4">
+                {freeForm.map(([label, value]) => (
+                  <JsonDisclosure key={label} label={label} value={value} fullHref={apiHref} />
+                ))}
+              </CardBody>
+            </Card>
+          ) : null}
+
           <Card aria-labelledby="manifest-heading">
             <CardHeader id="manifest-heading" title="Canonical manifest" description="Exactly what was hashed to give the manifest digest, with every file digest filled in." />
             <CardBody>
-              <CodeBlock code={JSON.stringify(version.manifest, null, 2)} label="canonical manifest" maxHeight />
+              <ManifestJson manifest={version.manifest} fullHref={apiHref} />
               {version.signature ? (
                 <details className="group mt-4">
                   <summary className="cursor-pointer rounded text-sm font-medium text-slate-700 hover:text-slate-900">Signature envelope (DSSE)</summary>
@@ -149,7 +163,7 @@ export default async function VersionPage({ params }: { params: Params }) {
           <Card aria-labelledby="provenance-heading">
             <CardHeader id="provenance-heading" title="Provenance" description="As declared in the manifest." />
             <CardBody>
-              <Provenance manifest={version.manifest} />
+              <Provenance manifest={version.manifest} fullHref={apiHref} />
             </CardBody>
           </Card>
         </aside>
