@@ -1,5 +1,6 @@
 import Link from "next/link";
-import type { AuditEventView } from "@/lib/audit/list-events";
+import type { TokenLabel } from "@/lib/audit/credential-labels";
+import type { AuditEventView, AuditOrder } from "@/lib/audit/list-events";
 import { modelHref, versionHref } from "../links";
 import { Badge, type BadgeTone } from "../ui/badge";
 import { Digest } from "../ui/digest";
@@ -42,13 +43,73 @@ function Subject({ type, id, email }: { type: string; id: string; email?: string
   return <span>{label}</span>;
 }
 
-export function AuditTable({ events, emails }: { events: AuditEventView[]; emails: Map<string, string> }) {
+/** A link to the audit log filtered by one value: "what else did this actor / credential do?" */
+const filterHref = (name: "actor" | "credential", value: string) => `/audit?${new URLSearchParams({ [name]: value })}`;
+
+function Actor({ type, id, email }: { type: string; id: string; email?: string }) {
+  const label =
+    type === "user" ? (
+      <span className="block max-w-56 truncate">{email ?? <span className="font-mono text-xs">{id}</span>}</span>
+    ) : (
+      <Badge tone="neutral">{type === "bootstrap" && id === "bootstrap" ? "bootstrap" : `${type}:${id}`}</Badge>
+    );
   return (
-    <Table caption="Audit events in chain order">
+    <Link href={filterHref("actor", id)} title={`Events by ${email ?? id}`} className="rounded hover:underline">
+      {label}
+    </Link>
+  );
+}
+
+function Credential({ credential, tokens }: { credential: string | null; tokens: Map<string, TokenLabel> }) {
+  if (!credential)
+    return (
+      <span className="text-slate-400" title="None recorded: a system action, or an event recorded before credentials were">
+        <span aria-hidden="true">—</span>
+        <span className="sr-only">none recorded</span>
+      </span>
+    );
+  const [kind, id = ""] = credential.split(/:(.*)/s);
+  const token = kind === "token" ? tokens.get(id) : undefined;
+  const label =
+    credential === "bootstrap" ? (
+      <Badge tone="amber">bootstrap token</Badge>
+    ) : token ? (
+      <span className="block max-w-48">
+        <span className="block truncate text-slate-800">{token.name}</span>
+        <span className="font-mono text-xs text-slate-500">
+          {token.prefix}…{token.revoked ? " (revoked)" : ""}
+        </span>
+      </span>
+    ) : (
+      <span className="whitespace-nowrap">
+        <span className="text-slate-500">{kind === "session" ? "browser session" : kind}</span> <span className="font-mono text-xs">{id.slice(0, 8)}</span>
+      </span>
+    );
+  return (
+    <Link href={filterHref("credential", credential)} title={`Events by ${credential}`} className="rounded hover:underline">
+      {label}
+    </Link>
+  );
+}
+
+export function AuditTable({
+  events,
+  emails,
+  tokens,
+  order,
+}: {
+  events: AuditEventView[];
+  emails: Map<string, string>;
+  tokens: Map<string, TokenLabel>;
+  order: AuditOrder;
+}) {
+  return (
+    <Table caption={order === "desc" ? "Audit events, newest first" : "Audit events in chain order, oldest first"}>
       <THead>
         <TH className="text-right">Seq</TH>
         <TH>Time</TH>
         <TH>Actor</TH>
+        <TH>Credential</TH>
         <TH>Action</TH>
         <TH>Subject</TH>
         <TH>Hash</TH>
@@ -62,13 +123,10 @@ export function AuditTable({ events, emails }: { events: AuditEventView[]; email
               <Time iso={e.at} mode="absolute" />
             </TD>
             <TD>
-              {e.actor.type === "user" ? (
-                <span className="block max-w-56 truncate" title={e.actor.id}>
-                  {emails.get(e.actor.id) ?? <span className="font-mono text-xs">{e.actor.id}</span>}
-                </span>
-              ) : (
-                <Badge tone="neutral">{e.actor.type === "bootstrap" ? "bootstrap token" : `${e.actor.type}:${e.actor.id}`}</Badge>
-              )}
+              <Actor type={e.actor.type} id={e.actor.id} email={e.actor.type === "user" ? emails.get(e.actor.id) : undefined} />
+            </TD>
+            <TD>
+              <Credential credential={e.credential} tokens={tokens} />
             </TD>
             <TD>
               <Badge tone={actionTone(e.action)} className="font-mono">

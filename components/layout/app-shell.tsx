@@ -17,15 +17,16 @@ export function AppShell({ actor, children }: { actor: Actor | undefined; childr
         Skip to content
       </a>
       <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/95 backdrop-blur">
-        <div className="mx-auto flex h-14 max-w-7xl items-center gap-8 px-4 sm:px-6 lg:px-8">
+        <div className="mx-auto flex h-14 max-w-7xl items-center gap-4 px-4 sm:gap-8 sm:px-6 lg:px-8">
           <Link href="/" className="flex items-center gap-2 rounded-md font-semibold text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-500">
             <span className="flex size-7 items-center justify-center rounded-md bg-indigo-600 text-white">
               <CubeIcon className="size-4.5" />
             </span>
-            <span>Model Registry</span>
+            <span className="sr-only sm:not-sr-only">Model Registry</span>
           </Link>
-          <nav aria-label="Main" className="flex flex-1 items-center">
-            <ul className="flex items-center gap-6">
+          {/* On a phone the links scroll sideways inside the bar rather than widening the page. */}
+          <nav aria-label="Main" className="relative flex min-w-0 flex-1 items-center overflow-x-auto">
+            <ul className="flex items-center gap-4 whitespace-nowrap sm:gap-6">
               <li>
                 <NavLink href="/" match={["/", "/models"]}>
                   Models

@@ -1,11 +1,12 @@
 // Semantic tables (caption, th scope) in a horizontally scrollable frame, so wide tables never
-// break the page layout on small screens.
+// break the page layout on small screens. The frame is positioned so that absolutely positioned
+// content (sr-only labels) is clipped by it too instead of widening the page.
 import type { ComponentProps, ReactNode } from "react";
 import { cn } from "./cn";
 
 export function Table({ caption, children, className }: { caption: string; children: ReactNode; className?: string }) {
   return (
-    <div className={cn("overflow-x-auto", className)}>
+    <div className={cn("relative overflow-x-auto", className)}>
       <table className="min-w-full text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         {children}

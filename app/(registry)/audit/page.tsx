@@ -1,19 +1,22 @@
 import type { Metadata } from "next";
 import { z } from "zod";
 import { userEmailsById } from "@/lib/auth/user-emails";
-import { AuditFilters } from "@/components/audit/audit-filters";
+import { AuditFilters, type AuditFilterValues } from "@/components/audit/audit-filters";
 import { AuditTable } from "@/components/audit/audit-table";
 import { ChainBanner } from "@/components/audit/chain-banner";
+import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Forbidden } from "@/components/ui/forbidden";
 import { ShieldCheckIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import { CursorPagination } from "@/components/ui/pagination";
-import { listAuditEvents } from "@/lib/audit/list-events";
+import { tokenLabelsById } from "@/lib/audit/credential-labels";
+import { auditQuery, listAuditEvents } from "@/lib/audit/list-events";
 import { verifyAuditChain } from "@/lib/audit/verify-chain";
 import { requirePageActor } from "@/lib/auth/next-auth";
 import { canReadAudit } from "@/lib/auth/roles";
+import { AppError } from "@/lib/http/errors";
 import { getServices } from "@/lib/server/services";
 import { orFirstPage, type SearchParams } from "../../_lib/page-helpers";
 
@@ -21,7 +24,25 @@ export const metadata: Metadata = { title: "Audit log" };
 
 const PAGE_SIZE = 50;
 const text = (max: number) => z.preprocess((v) => (Array.isArray(v) ? v[0] : v) || undefined, z.string().trim().max(max).optional().catch(undefined));
-const auditParams = z.object({ cursor: text(1000), action: text(100), subjectType: text(100), subjectId: text(500) });
+const auditParams = z.object({
+  cursor: text(1000),
+  order: z.preprocess((v) => (Array.isArray(v) ? v[0] : v), z.enum(["asc", "desc"]).catch("desc")),
+  actor: text(320),
+  credential: text(200),
+  action: text(100),
+  subjectType: text(100),
+  subjectId: text(500),
+  from: text(40),
+  to: text(40),
+});
+
+/** A `datetime-local` value (the form's time fields, read as UTC) as the ISO instant the API takes. */
+function utcInstant(value: string | undefined): { iso?: string; invalid: boolean } {
+  if (!value) return { invalid: false };
+  const local = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value);
+  const iso = local ? `${value}${value.length === 16 ? ":00" : ""}Z` : value;
+  return auditQuery.shape.from.safeParse(iso).success ? { iso, invalid: false } : { invalid: true };
+}
 
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await requirePageActor("/audit");
@@ -33,15 +54,39 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
       </Forbidden>
     );
 
-  const { cursor, ...filters } = auditParams.parse(await searchParams);
+  const { cursor, order, ...typed } = auditParams.parse(await searchParams);
+  const from = utcInstant(typed.from);
+  const to = utcInstant(typed.to);
+  const problems = [...(from.invalid ? [`“${typed.from}” is not a date and time (From)`] : []), ...(to.invalid ? [`“${typed.to}” is not a date and time (Before)`] : [])];
+  const values: AuditFilterValues = { ...typed, order };
+  // What the links keep: the filters as typed, and the order unless it is the page's default.
+  const linkParams = { ...typed, order: order === "desc" ? undefined : order };
+  const filtering = Object.values(typed).some(Boolean);
+  const firstPage = `/audit?${new URLSearchParams(Object.entries(linkParams).filter((e): e is [string, string] => !!e[1])).toString()}`;
+
   const { prisma } = await getServices();
-  const filterParams = { action: filters.action, subjectType: filters.subjectType, subjectId: filters.subjectId };
-  const firstPage = `/audit?${new URLSearchParams(Object.entries(filterParams).filter((e): e is [string, string] => !!e[1])).toString()}`;
-  const [chain, page] = await Promise.all([verifyAuditChain(prisma), orFirstPage(listAuditEvents(prisma, { limit: PAGE_SIZE, cursor, ...filters }), firstPage)]);
-  const emails = await userEmailsById(
-    prisma,
-    page.items.flatMap((e) => [...(e.actor.type === "user" ? [e.actor.id] : []), ...(e.subject.type === "user" ? [e.subject.id] : [])]),
-  );
+  const query = { ...typed, from: from.iso, to: to.iso, order };
+  const [chain, listed] = await Promise.all([
+    verifyAuditChain(prisma),
+    orFirstPage(listAuditEvents(prisma, { limit: PAGE_SIZE, cursor, ...query }), firstPage).catch((error: unknown) => {
+      // A time range that ends before it starts is the person's input, not a failure of the page.
+      if (error instanceof AppError && error.code === "invalid_time_range") {
+        problems.push("“Before” must be later than “From”");
+        return { items: [], nextCursor: null };
+      }
+      throw error;
+    }),
+  ]);
+  const [emails, tokens] = await Promise.all([
+    userEmailsById(
+      prisma,
+      listed.items.flatMap((e) => [...(e.actor.type === "user" ? [e.actor.id] : []), ...(e.subject.type === "user" ? [e.subject.id] : [])]),
+    ),
+    tokenLabelsById(
+      prisma,
+      listed.items.map((e) => e.credential),
+    ),
+  ]);
 
   return (
     <>
@@ -52,25 +97,37 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
       <div className="space-y-6">
         <ChainBanner result={chain} />
         <Card aria-labelledby="events-heading">
-          <div className="flex flex-wrap items-end justify-between gap-4 border-b border-slate-200 px-5 py-4">
+          <div className="space-y-4 border-b border-slate-200 px-5 py-4">
             <div>
               <h2 id="events-heading" className="text-base font-semibold text-slate-900">
                 Events
               </h2>
-              <p className="mt-0.5 text-sm text-slate-500">In chain order, oldest first. Times are UTC.</p>
+              <p className="mt-0.5 text-sm text-slate-500">
+                {order === "desc" ? "Newest first." : "In chain order, oldest first."} Times are UTC. Filters match exact values; select an actor or a credential to see
+                everything it did.
+              </p>
             </div>
-            <AuditFilters {...filterParams} />
+            <AuditFilters values={values} />
+            {problems.length ? (
+              <Alert tone="warning" role="alert" title="Check the filters">
+                <ul className="list-disc pl-5">
+                  {problems.map((p) => (
+                    <li key={p}>{p}</li>
+                  ))}
+                </ul>
+              </Alert>
+            ) : null}
           </div>
-          {page.items.length === 0 ? (
-            <EmptyState icon={<ShieldCheckIcon className="size-5" />} title={cursor || Object.values(filterParams).some(Boolean) ? "No matching events" : "No events yet"}>
-              {Object.values(filterParams).some(Boolean)
-                ? "Filters match exact values, e.g. action “model.created”, subject type “model”."
+          {listed.items.length === 0 ? (
+            <EmptyState icon={<ShieldCheckIcon className="size-5" />} title={cursor || filtering ? "No matching events" : "No events yet"}>
+              {filtering
+                ? "Filters match exact values, e.g. action “model.created”, subject type “model”, an actor's email."
                 : "Events appear as soon as anything changes: a model is created, a version uploaded, a token issued."}
             </EmptyState>
           ) : (
             <>
-              <AuditTable events={page.items} emails={emails} />
-              <CursorPagination basePath="/audit" params={filterParams} nextCursor={page.nextCursor} isFirstPage={!cursor} shown={page.items.length} noun="events" />
+              <AuditTable events={listed.items} emails={emails} tokens={tokens} order={order} />
+              <CursorPagination basePath="/audit" params={linkParams} nextCursor={listed.nextCursor} isFirstPage={!cursor} shown={listed.items.length} noun="events" />
             </>
           )}
         </Card>

@@ -1,7 +1,8 @@
 // Test cases shared by the Postgres and the PGlite suites: the same guarantees must hold in both modes.
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
-import { Prisma, type Db } from "../types.ts";
+import { recordAuditEvent } from "../../audit/record-event.ts";
+import { Prisma, type Db, type Tx } from "../types.ts";
 
 /** Registers the immutability-trigger tests. `db()` is the migrated database under test. */
 export function immutabilityCases(db: () => Db): void {
@@ -30,13 +31,11 @@ export function immutabilityCases(db: () => Db): void {
   }
 
   async function insertAuditEvent(): Promise<bigint> {
-    const rows = await db().$queryRaw<{ seq: bigint }[]>`
-      INSERT INTO "AuditEvent" ("id", "at", "actorType", "actorId", "action", "subjectType", "subjectId",
-                                "payload", "prevHash", "hash")
-      VALUES (${randomUUID()}::uuid, now(), 'user', 'u1', 'model.create', 'model', 'm1',
-              '{"a":1}'::jsonb, ${"0".repeat(64)}, ${randomUUID()})
-      RETURNING "seq"`;
-    return rows[0]!.seq;
+    // The way the app appends (numbered and chained: a trigger refuses anything else).
+    const event = await db().$transaction((tx) =>
+      recordAuditEvent(tx, { actor: { type: "user", id: "u1" }, action: "model.create", subject: { type: "model", id: "m1" }, payload: { a: 1 } }),
+    );
+    return event.seq;
   }
 
   it("audit events can be inserted but not updated, deleted or truncated", async () => {
@@ -56,6 +55,29 @@ export function immutabilityCases(db: () => Db): void {
     await expect(prisma.auditEvent.deleteMany({})).rejects.toThrow(/append-only/);
     const row = await prisma.auditEvent.findUniqueOrThrow({ where: { seq } });
     expect(row.action).toBe("model.create");
+  });
+
+  it("audit events can only be appended as the next number, chained to the last event, in the current format", async () => {
+    const seq = await insertAuditEvent();
+    const prisma = db();
+    const last = await prisma.auditEvent.findUniqueOrThrow({ where: { seq } });
+    const insert = (tx: Tx, at: bigint, prevHash: string, hashVersion: number) => tx.$executeRaw`
+      INSERT INTO "AuditEvent" ("seq", "id", "at", "actorType", "actorId", "action", "subjectType", "subjectId",
+                                "payload", "prevHash", "hash", "hashVersion")
+      VALUES (${at}, ${randomUUID()}::uuid, now(), 'user', 'u1', 'model.create', 'model', 'm1',
+              '{}'::jsonb, ${prevHash}, ${randomUUID()}, ${hashVersion})`;
+    await expect(insert(prisma, seq + 2n, last.hash, 2)).rejects.toThrow(/numbered without gaps/);
+    await expect(insert(prisma, seq, last.hash, 2)).rejects.toThrow(/numbered without gaps/);
+    await expect(insert(prisma, seq + 1n, "0".repeat(64), 2)).rejects.toThrow(/must chain to the last event/);
+    await expect(insert(prisma, seq + 1n, last.hash, 1)).rejects.toThrow(/current hash format/);
+    // The same statement with the next seq and the last hash goes through (rolled back: its hash is made up).
+    await expect(
+      prisma.$transaction(async (tx) => {
+        expect(await insert(tx, seq + 1n, last.hash, 2)).toBe(1);
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
+    expect(await prisma.auditEvent.count({ where: { seq: { gt: seq } } })).toBe(0);
   });
 
   it("blobs and version files cannot be updated or deleted", async () => {
