@@ -13,6 +13,8 @@ const config: NextConfig = {
     "pg",
     "busboy",
     "pg-boss",
+    "@node-rs/argon2",
+    "rate-limiter-flexible",
   ],
   poweredByHeader: false,
   typedRoutes: false,

@@ -111,8 +111,11 @@ async function snapshot() {
 }
 
 async function download(version: string, file: string) {
-  const response = await downloadVersionFile({ prisma: db.prisma, store }, { model: MODEL, version, path: file, range: null, ifNoneMatch: null });
-  return { response, bytes: Buffer.from(await response.arrayBuffer()) };
+  const result = await downloadVersionFile({ prisma: db.prisma, store }, { model: MODEL, version, path: file, range: null, ifNoneMatch: null });
+  const chunks: Buffer[] = [];
+  if (result.body instanceof Readable) for await (const chunk of result.body) chunks.push(chunk as Buffer);
+  const headers = new Headers(result.headers);
+  return { response: { status: result.status, headers }, bytes: Buffer.concat(chunks) };
 }
 
 beforeAll(async () => {

@@ -1,0 +1,70 @@
+// Server-side browser sessions. The session cookie is next-auth's encrypted JWT, but it carries
+// only the session's id: every request looks the row up (one indexed join with the user), so a
+// session ends the moment it is signed out, expires, or its user is disabled, demoted or has the
+// password reset — not when the cookie happens to expire.
+import type { Tx } from "../db/types.ts";
+import { roleScopes, type Actor, type Role } from "./roles.ts";
+
+/** How long a browser session lasts from sign-in, at most. */
+export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+
+export type SessionActor = Actor & { sessionId: string; mustChangePassword: boolean };
+
+export async function createSession(
+  db: Tx,
+  { userId, clientAddress, userAgent }: { userId: string; clientAddress?: string; userAgent?: string },
+): Promise<{ id: string; expiresAt: Date }> {
+  const row = await db.session.create({
+    data: {
+      userId,
+      expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000),
+      clientAddress: clientAddress?.slice(0, 100) ?? null,
+      userAgent: userAgent?.slice(0, 300) ?? null,
+    },
+    select: { id: true, expiresAt: true },
+  });
+  return row;
+}
+
+type SessionRow = { sessionId: string; userId: string; email: string; role: string; mustChangePassword: boolean };
+
+/** The actor of a live session, or undefined (unknown, revoked, expired, or the user is disabled). */
+export async function actorForSession(db: Tx, sessionId: string): Promise<SessionActor | undefined> {
+  const rows = await db.$queryRaw<SessionRow[]>`
+    SELECT s."id" AS "sessionId", u."id" AS "userId", u."email", u."role"::text AS role, u."mustChangePassword"
+    FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+    WHERE s."id" = ${sessionId}::uuid AND s."revokedAt" IS NULL AND s."expiresAt" > now() AND u."disabledAt" IS NULL`;
+  const row = rows[0];
+  if (!row) return undefined;
+  const role = row.role as Role;
+  return {
+    type: "user",
+    id: row.userId,
+    email: row.email,
+    role,
+    scopes: [...roleScopes[role]],
+    sessionId: row.sessionId,
+    mustChangePassword: row.mustChangePassword,
+  };
+}
+
+/** Ends one session (sign-out). Returns the user it belonged to, when it was live. */
+export async function revokeSession(db: Tx, sessionId: string): Promise<string | undefined> {
+  const rows = await db.$queryRaw<{ userId: string }[]>`
+    UPDATE "Session" SET "revokedAt" = now() WHERE "id" = ${sessionId}::uuid AND "revokedAt" IS NULL RETURNING "userId"`;
+  return rows[0]?.userId;
+}
+
+/**
+ * Ends everything a user is signed in with: all sessions and all API tokens. Called when a user is
+ * disabled, demoted, or has the password reset, in the same transaction as that change.
+ */
+export async function revokeAllCredentials(tx: Tx, userId: string, { exceptSessionId }: { exceptSessionId?: string } = {}): Promise<{ sessions: number; tokens: number }> {
+  const now = new Date();
+  const sessions = await tx.session.updateMany({
+    where: { userId, revokedAt: null, ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}) },
+    data: { revokedAt: now },
+  });
+  const tokens = await tx.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
+  return { sessions: sessions.count, tokens: tokens.count };
+}
