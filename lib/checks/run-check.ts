@@ -7,7 +7,7 @@ import type { ObjectStore } from "../storage/types.ts";
 import { loadOnnxModel } from "./model/load-model.ts";
 import type { ClaimedRun } from "./record-check-result.ts";
 import { thresholdsForCheck } from "./thresholds.ts";
-import type { CheckContext, CheckFunction, CheckKind, CheckOutcome, EnvelopeFiles, LoadedModel } from "./types.ts";
+import type { CheckContext, CheckFunction, CheckKind, CheckLimits, CheckOutcome, EnvelopeFiles, LoadedModel } from "./types.ts";
 
 /** Loaded on demand: a sandboxed child runs one check and should not pay for importing the others. */
 export const checkFunctions: Record<CheckKind, () => Promise<CheckFunction>> = {
@@ -46,9 +46,9 @@ export function storedEnvelopeFiles(store: ObjectStore, stored: readonly { path:
   };
   return {
     list,
-    async open(path) {
-      // Full reads from the store verify the sha256 as they flow (ObjectStore.getBlob).
-      return (await store.getBlob(find(path).sha256)).stream;
+    async open(path, range) {
+      // Full reads from the store verify the sha256 as they flow (ObjectStore.getBlob); ranges cannot.
+      return (await store.getBlob(find(path).sha256, range ? { range } : undefined)).stream;
     },
     async readBytes(path, maxBytes) {
       const file = find(path);
@@ -68,11 +68,14 @@ export function storedEnvelopeFiles(store: ObjectStore, stored: readonly { path:
   };
 }
 
-/** Runs the claimed check over the version's stored files with the thresholds and seed the run recorded. */
+/**
+ * Runs the claimed check over the version's stored files with the thresholds and seed the run
+ * recorded, and the running process's limits (default: this process's configuration).
+ */
 export async function runClaimedCheck(
   run: ClaimedRun,
   store: ObjectStore,
-  hooks: Pick<CheckContext, "log" | "progress" | "signal">,
+  hooks: Pick<CheckContext, "log" | "progress" | "signal"> & { limits?: CheckLimits },
 ): Promise<CheckOutcome> {
   // The stored manifest is canonical (digests and sizes filled in), which the envelope schema accepts.
   const manifest = manifestSchema.parse(run.version.manifest);
@@ -82,6 +85,7 @@ export async function runClaimedCheck(
     thresholds: thresholdsForCheck(run.kind, run.thresholds),
     seed: run.seed,
     ...hooks,
+    limits: hooks.limits ?? { maxScanBytes: (await import("../config/index.ts")).parseConfig().checks.maxScanBytes },
   });
   const check = await checkFunctions[run.kind]();
   return check(ctx);

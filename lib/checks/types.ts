@@ -3,6 +3,7 @@
 // context, never touches the database, and returns a CheckOutcome that the harness stores as a CheckRun.
 import type { Readable } from "node:stream";
 import type { Manifest } from "../registry/envelope.ts";
+import type { ByteRange } from "../storage/types.ts";
 
 export const checkKinds = ["validation", "fairness", "adversarial", "security"] as const;
 export type CheckKind = (typeof checkKinds)[number];
@@ -49,7 +50,11 @@ export type Thresholds = {
     sampleSize: number;
   };
   security: {
-    /** Largest artifact the registry will scan/load, in bytes. */
+    /**
+     * Largest ONNX model the registry loads into memory, in bytes: by the checks that run it and by
+     * the security check, which decodes it to follow its external data. Other files are scanned as
+     * streams up to CheckLimits.maxScanBytes instead.
+     */
     maxArtifactBytes: number;
     /** Module prefixes a pickle may import (e.g. "numpy", "sklearn."); anything else + a call opcode is dangerous. */
     pickleAllowList: string[];
@@ -94,16 +99,29 @@ export interface LoadedModel {
 export interface EnvelopeFiles {
   /** Every stored file: path → size and sha256. */
   readonly list: ReadonlyMap<string, { size: number; sha256: string }>;
-  /** Streams a file (verified against its digest as it flows). Unknown path → Error. */
-  open(path: string): Promise<Readable>;
+  /**
+   * Streams a file, verified against its digest as it flows; with `range` (inclusive, inside the
+   * file), only those bytes, unverified (a partial read cannot be). Unknown path → Error.
+   */
+  open(path: string, range?: ByteRange): Promise<Readable>;
   /** Reads a whole file into memory; refuses files larger than `maxBytes`. */
   readBytes(path: string, maxBytes: number): Promise<Buffer>;
 }
+
+/**
+ * Resource bounds of the process running the check (configuration, not policy: they cannot make a
+ * check pass, only stop it from finishing).
+ */
+export type CheckLimits = {
+  /** Largest file the security check scans, in bytes (CHECK_MAX_SCAN_BYTES, default MAX_UPLOAD_BYTES). */
+  maxScanBytes: number;
+};
 
 export type CheckContext = {
   manifest: Manifest;
   files: EnvelopeFiles;
   thresholds: Thresholds;
+  limits: CheckLimits;
   /** Seed for every random choice (recorded in the CheckRun); same seed ⇒ same result. */
   seed: number;
   /** Loads the envelope's ONNX artifact with the manifest's input schema (cached per artifact digest). */

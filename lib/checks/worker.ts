@@ -31,6 +31,7 @@ export async function startCheckWorker(
     timeoutMs: config.checks.timeoutSeconds * 1000,
     memoryLimitBytes: config.checks.memoryLimitMb * 1024 * 1024,
     storage: config.storage,
+    maxScanBytes: config.checks.maxScanBytes,
   };
 
   const handle = async ([job]: Job<CheckJob>[]) => {

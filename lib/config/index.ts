@@ -48,6 +48,8 @@ const envSchema = z.object({
   CHECK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** Resident memory limit of one check run's process; exceeding it is an `error` verdict. */
   CHECK_MEMORY_LIMIT_MB: z.coerce.number().int().min(128).max(1_048_576).default(2048),
+  /** Largest file the security check scans (streamed, in flat memory); unset, MAX_UPLOAD_BYTES. */
+  CHECK_MAX_SCAN_BYTES: bytes.optional(),
   /** A worker that stops sending heartbeats for this long is presumed dead and its job is re-run elsewhere (pg-boss: >= 10). */
   CHECK_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
   /** How often workers look for dead jobs and unsent check runs. */
@@ -104,6 +106,7 @@ export type Config = {
     concurrency: number;
     timeoutSeconds: number;
     memoryLimitMb: number;
+    maxScanBytes: number;
     heartbeatSeconds: number;
     superviseSeconds: number;
   };
@@ -165,6 +168,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       concurrency: e.CHECK_CONCURRENCY,
       timeoutSeconds: e.CHECK_TIMEOUT_SECONDS,
       memoryLimitMb: e.CHECK_MEMORY_LIMIT_MB,
+      maxScanBytes: e.CHECK_MAX_SCAN_BYTES ?? e.MAX_UPLOAD_BYTES,
       heartbeatSeconds: e.CHECK_HEARTBEAT_SECONDS,
       superviseSeconds: e.CHECK_SUPERVISE_SECONDS,
     },

@@ -28,14 +28,16 @@ process.once("message", (message: ParentMessage) => {
     });
 });
 
-async function runCheck({ run, storage }: ParentMessage, signal: AbortSignal): Promise<CheckOutcome> {
-  // Without a store from the worker (e.g. a bench or a manual run), the environment's configuration.
-  const store = await openObjectStore(storage ?? (await import("../../config/index.ts")).parseConfig().storage);
+async function runCheck({ run, storage, maxScanBytes }: ParentMessage, signal: AbortSignal): Promise<CheckOutcome> {
+  // Without a store or limit from the worker (e.g. a bench or a manual run), the environment's configuration.
+  const config = storage && maxScanBytes ? undefined : (await import("../../config/index.ts")).parseConfig();
+  const store = await openObjectStore(storage ?? config!.storage);
   try {
     return await runClaimedCheck(run, store, {
       log: (line) => send({ type: "log", line }),
       progress: (fraction, message) => send({ type: "progress", fraction, message }),
       signal,
+      limits: { maxScanBytes: maxScanBytes ?? config!.checks.maxScanBytes },
     });
   } finally {
     await store.close?.();

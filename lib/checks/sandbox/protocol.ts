@@ -3,8 +3,8 @@ import type { Config } from "../../config/index.ts";
 import type { ClaimedRun } from "../record-check-result.ts";
 import type { CheckOutcome } from "../types.ts";
 
-/** `storage` is the worker's object store; absent, the child reads it from its environment (parseConfig). */
-export type ParentMessage = { type: "run"; run: ClaimedRun; timeoutMs: number; storage?: Config["storage"] };
+/** `storage` and `maxScanBytes` are the worker's; absent, the child reads them from its environment (parseConfig). */
+export type ParentMessage = { type: "run"; run: ClaimedRun; timeoutMs: number; storage?: Config["storage"]; maxScanBytes?: number };
 
 export type ChildMessage =
   | { type: "progress"; fraction: number; message: string }

@@ -16,6 +16,8 @@ export type SandboxLimits = {
   memoryLimitBytes: number;
   /** The object store holding the version's files; default: the child's own configuration (env). */
   storage?: Config["storage"];
+  /** Largest file the security check scans; default: the child's own configuration (CHECK_MAX_SCAN_BYTES). */
+  maxScanBytes?: number;
 };
 
 export type SandboxResult = { outcome: CheckOutcome; log: string; peakRssBytes: number };
@@ -108,7 +110,7 @@ export async function runCheckInSandbox(
     else if (message.type === "log") log(message.line);
     else if (message.type === "result") outcome = message.outcome;
   });
-  child.once("spawn", () => child.send({ type: "run", run, timeoutMs: limits.timeoutMs, storage: limits.storage } satisfies ParentMessage));
+  child.once("spawn", () => child.send({ type: "run", run, timeoutMs: limits.timeoutMs, storage: limits.storage, maxScanBytes: limits.maxScanBytes } satisfies ParentMessage));
 
   const { code, signal } = await exit;
   clearTimeout(timer);

@@ -41,6 +41,8 @@
 // pickle.load reads the same bytes as opcodes, continuing with the same stack and memo to the end of
 // the file. Both readings are walked; whatever the plain reading would run counts.
 
+import { bytesSource, run, runSync, Window, type ByteSource, type Wait } from "./byte-source.ts";
+
 export type PickleImport = {
   module: string;
   name: string;
@@ -349,6 +351,20 @@ type Machine = { stack: Value[]; metastack: Value[][]; memo: Memo };
 /** Opcodes all plain-pickle readings of joblib arrays in one file may walk together. */
 type Budget = { remaining: number; initial: number };
 
+/** Bytes kept buffered ahead of each opcode: more than any fixed-size argument (SHORT_BINUNICODE: 1 + 255). */
+const LOOKAHEAD = 512;
+/**
+ * Protocol 0 arguments (lines) longer than this are not held: a name or number that long stops the
+ * scan (pickle_scan_limit; no module, attribute or memo key is that long, and CPython refuses ints of
+ * more than 4300 digits), a string that long is skipped through like a long BINUNICODE.
+ */
+export const MAX_LINE_BYTES = 64 * 1024;
+/** Bytes buffered for a plain-pickle reading of joblib array data before it needs a read of its own. */
+const BRANCH_SEED = 64 * 1024;
+
+/** A line longer than MAX_LINE_BYTES: its first MAX_LINE_BYTES bytes, its length and its last byte. */
+type LongLine = { head: Uint8Array; length: number; last: number };
+
 class Walker {
   readonly imports: PickleImport[] = [];
   readonly notes: PickleNote[] = [];
@@ -357,6 +373,7 @@ class Walker {
   persistentIds = 0;
   private readonly maxEntries: number;
   private readonly budget: Budget;
+  private readonly size: number;
 
   /**
    * `branch`: this walker is a plain-pickle reading branched off another walk; it shares that walk's
@@ -364,13 +381,14 @@ class Walker {
    * that only the plain reading would make), and it spends the shared opcode budget.
    */
   constructor(
-    private readonly bytes: Uint8Array,
+    private readonly win: Window,
     private readonly opts: PickleScanOptions,
     budget?: Budget,
     private readonly branch = false,
   ) {
     this.maxEntries = opts.maxStackEntries ?? DEFAULT_MAX_STACK_ENTRIES;
-    const initial = 4 * bytes.length + 1_000_000;
+    this.size = win.size;
+    const initial = 4 * this.size + 1_000_000;
     this.budget = budget ?? { remaining: initial, initial };
   }
 
@@ -378,30 +396,33 @@ class Walker {
    * Walks one pickle from `start` to its STOP and returns the offset after STOP. `joblib` enables the
    * inline-array handling of joblib's NumpyUnpickler (off for the plain pickles nested inside it).
    */
-  walk(start: number, joblib: boolean, init?: Machine): number {
-    const b = this.bytes;
+  *walk(start: number, joblib: boolean, init?: Machine): Wait<number> {
+    const win = this.win;
+    const size = this.size;
     const m: Machine = init
       ? { stack: [...init.stack], metastack: init.metastack.map((s) => [...s]), memo: new Memo(init.memo) }
       : { stack: [], metastack: [], memo: new Memo() };
     let pos = start;
 
+    // Every opcode starts with LOOKAHEAD bytes buffered (or the rest of the data), so the fixed-size
+    // reads below never wait; variable-length ones (take, line) are generators that may.
     const need = (n: number, at: number, what: string) => {
-      if (n > b.length - pos)
-        throw new ScanStop("pickle_truncated", `the pickle ends inside ${what} at byte ${at} (needs ${n} more bytes, ${b.length - pos} left)`, at);
+      if (n > size - pos)
+        throw new ScanStop("pickle_truncated", `the pickle ends inside ${what} at byte ${at} (needs ${n} more bytes, ${size - pos} left)`, at);
     };
     const u1 = (at: number, what: string) => {
       need(1, at, what);
-      return b[pos++]!;
+      return win.byte(pos++);
     };
     const u2 = (at: number, what: string) => {
       need(2, at, what);
-      const v = b[pos]! | (b[pos + 1]! << 8);
+      const v = win.byte(pos) | (win.byte(pos + 1) << 8);
       pos += 2;
       return v;
     };
     const u4 = (at: number, what: string) => {
       need(4, at, what);
-      const v = (b[pos]! | (b[pos + 1]! << 8) | (b[pos + 2]! << 16)) + b[pos + 3]! * 0x1000000;
+      const v = (win.byte(pos) | (win.byte(pos + 1) << 8) | (win.byte(pos + 2) << 16)) + win.byte(pos + 3) * 0x1000000;
       pos += 4;
       return v;
     };
@@ -412,23 +433,48 @@ class Walker {
     const u8 = (at: number, what: string) => {
       need(8, at, what);
       let v = 0;
-      for (let i = 7; i >= 0; i--) v = v * 256 + b[pos + i]!;
+      for (let i = 7; i >= 0; i--) v = v * 256 + win.byte(pos + i);
       pos += 8;
-      // Beyond 2^53 the value is imprecise, but it is also far beyond any buffer: `need` rejects it.
+      // Beyond 2^53 the value is imprecise, but it is also far beyond any file: `need` rejects it.
       return v;
     };
-    const take = (n: number, at: number, what: string) => {
+    /** Arguments whose bytes do not matter (BINBYTES, array data) are skipped, never buffered. */
+    const skip = (n: number, at: number, what: string) => {
       need(n, at, what);
-      const s = b.subarray(pos, pos + n);
+      pos += n;
+    };
+    const take = function* (n: number, at: number, what: string): Wait<Uint8Array> {
+      need(n, at, what);
+      yield* win.fill(pos, pos + n);
+      const s = win.view(pos, pos + n);
       pos += n;
       return s;
     };
-    const line = (at: number, what: string) => {
-      const nl = b.indexOf(0x0a, pos);
-      if (nl < 0) throw new ScanStop("pickle_truncated", `the pickle ends inside ${what} at byte ${at} (no newline)`, at);
-      const s = b.subarray(pos, nl);
-      pos = nl + 1;
-      return s;
+    /** The bytes up to the next newline (which is consumed), or a LongLine when there are more than MAX_LINE_BYTES. */
+    const line = function* (at: number, what: string): Wait<Uint8Array | LongLine> {
+      let from = pos;
+      let head: Uint8Array | null = null;
+      for (;;) {
+        const nl = win.indexOf(0x0a, from);
+        if (nl >= 0) {
+          const length = nl - pos;
+          // Decided by length alone, so bytes in memory and bytes from a stream read the same.
+          const result = length > MAX_LINE_BYTES ? { head: head ?? win.view(pos, pos + MAX_LINE_BYTES), length, last: win.byte(nl - 1) } : win.view(pos, nl);
+          pos = nl + 1;
+          return result;
+        }
+        if (win.end >= size) throw new ScanStop("pickle_truncated", `the pickle ends inside ${what} at byte ${at} (no newline)`, at);
+        if (!head && win.end - pos > MAX_LINE_BYTES) head = win.view(pos, pos + MAX_LINE_BYTES);
+        from = win.end;
+        // Past MAX_LINE_BYTES only the last byte read is kept (a STRING's closing quote).
+        yield* win.fill(head ? from - 1 : pos, from + 1);
+      }
+    };
+    /** A line whose whole content matters: a name, a number, a memo key. */
+    const shortLine = function* (at: number, what: string): Wait<Uint8Array> {
+      const l = yield* line(at, what);
+      if (l instanceof Uint8Array) return l;
+      throw new ScanStop("pickle_scan_limit", `${what} at byte ${at} is ${l.length} bytes long; the scan reads protocol 0 names and numbers of at most ${MAX_LINE_BYTES} bytes`, at);
     };
     const malformed = (message: string, at: number): never => {
       throw new ScanStop("pickle_malformed", message, at);
@@ -459,8 +505,14 @@ class Walker {
       return items;
     };
     const str = (s: string | null): Value => ({ k: "str", v: s !== null && s.length <= MAX_TRACKED_STRING ? s : null });
-    const textOf = (raw: Uint8Array, decoder: TextDecoder): Value =>
-      str(raw.length <= MAX_TRACKED_STRING * 4 ? decoder.decode(raw) : null);
+    /** A length-prefixed string: longer ones are tracked as "some string", so their bytes are skipped. */
+    const text = function* (n: number, at: number, what: string, decoder: TextDecoder): Wait<Value> {
+      if (n > MAX_TRACKED_STRING * 4) {
+        skip(n, at, what);
+        return str(null);
+      }
+      return str(decoder.decode(yield* take(n, at, what)));
+    };
     const addItems = (target: Value, items: Value[], at: number, op: string) => {
       // On a bare imported class, pickle.load calls cls.append/cls.extend: the class's own code.
       if (target.k === "global") this.recordCall(target.imp, op, at);
@@ -499,8 +551,9 @@ class Walker {
 
     for (;;) {
       const at = pos;
-      if (pos >= b.length) throw new ScanStop("pickle_truncated", `the pickle ends at byte ${pos} without a STOP opcode`, pos);
-      const op = b[pos++]!;
+      if (pos >= size) throw new ScanStop("pickle_truncated", `the pickle ends at byte ${pos} without a STOP opcode`, pos);
+      if (win.end - pos < LOOKAHEAD && win.end < size) yield* win.fill(pos, pos + LOOKAHEAD);
+      const op = win.byte(pos++);
       this.opcodeCount++;
       if (this.branch && --this.budget.remaining < 0)
         throw new ScanStop("pickle_scan_limit", `reading joblib array data as opcodes took more than ${this.budget.initial} opcodes in total; the scan stopped`, pos - 1);
@@ -524,14 +577,14 @@ class Walker {
           break;
         case 0x46: {
           // FLOAT: PyOS_string_to_double, which must stop at the newline (or a NUL)
-          const raw = line(at, "FLOAT");
+          const raw = yield* shortLine(at, "FLOAT");
           if (!isPickleFloat(raw)) malformed(`FLOAT at byte ${at} has a non-float argument ${shown(raw)}`, at);
           push(FLOAT);
           break;
         }
         case 0x49: {
           // INT: strtol(base 0) when it consumes the whole line, else int(line, 0); "00"/"01" are False/True
-          const raw = line(at, "INT");
+          const raw = yield* shortLine(at, "INT");
           const v = pickleInt(raw);
           if (v === null) malformed(`INT at byte ${at} has a non-integer argument ${shown(raw)}`, at);
           if (raw.length === 2 && (v === 0n || v === 1n) && strtolBase0(cString(raw, true)).ok) push({ k: "bool", v: v === 1n });
@@ -546,7 +599,7 @@ class Walker {
           break;
         case 0x4c: {
           // LONG: one 'L' right before the newline is dropped, then int(x, 0)
-          const raw = line(at, "LONG");
+          const raw = yield* shortLine(at, "LONG");
           if (raw.length === 0) malformed(`LONG at byte ${at} has an empty argument`, at);
           const trailingL = raw[raw.length - 1] === 0x4c;
           const v = pyLongFromString(cString(trailingL ? raw.subarray(0, raw.length - 1) : raw, !trailingL), 0);
@@ -561,7 +614,7 @@ class Walker {
           push(NONE);
           break;
         case 0x50: // PERSID
-          line(at, "PERSID");
+          yield* line(at, "PERSID");
           this.persistentIds++;
           push(UNKNOWN);
           break;
@@ -579,49 +632,55 @@ class Walker {
         }
         case 0x53: {
           // STRING: a quoted Python 2 repr, escapes decoded like codecs.escape_decode
-          const raw = line(at, "STRING");
-          const q = raw[0];
-          if (raw.length < 2 || (q !== 0x22 && q !== 0x27) || raw[raw.length - 1] !== q)
-            malformed(`STRING at byte ${at} is not quoted`, at);
-          push(str(latin1.decode(escapeDecode(raw.subarray(1, raw.length - 1)))));
+          const raw = yield* line(at, "STRING");
+          const long = raw instanceof Uint8Array ? null : raw;
+          const q = long ? long.head[0] : (raw as Uint8Array)[0];
+          const length = long ? long.length : (raw as Uint8Array).length;
+          const last = long ? long.last : (raw as Uint8Array)[length - 1];
+          if (length < 2 || (q !== 0x22 && q !== 0x27) || last !== q) malformed(`STRING at byte ${at} is not quoted`, at);
+          // Every escape decodes 4 bytes or fewer to one character, so a long line is a long string.
+          push(long ? str(null) : str(latin1.decode(escapeDecode((raw as Uint8Array).subarray(1, length - 1)))));
           break;
         }
         case 0x54: {
           // BINSTRING
           const n = i4(at, "BINSTRING");
           if (n < 0) malformed(`BINSTRING at byte ${at} has a negative length`, at);
-          push(textOf(take(n, at, "BINSTRING"), latin1));
+          push(yield* text(n, at, "BINSTRING", latin1));
           break;
         }
         case 0x55: // SHORT_BINSTRING
-          push(textOf(take(u1(at, "SHORT_BINSTRING"), at, "SHORT_BINSTRING"), latin1));
+          push(yield* text(u1(at, "SHORT_BINSTRING"), at, "SHORT_BINSTRING", latin1));
           break;
-        case 0x56: // UNICODE (raw-unicode-escape: only \uXXXX and \UXXXXXXXX are escapes)
-          push(str(rawUnicodeEscapeDecode(line(at, "UNICODE"))));
+        case 0x56: {
+          // UNICODE (raw-unicode-escape: only \uXXXX and \UXXXXXXXX are escapes)
+          const raw = yield* line(at, "UNICODE");
+          push(str(raw instanceof Uint8Array ? rawUnicodeEscapeDecode(raw) : null));
           break;
+        }
         case 0x58: // BINUNICODE
-          push(textOf(take(u4(at, "BINUNICODE"), at, "BINUNICODE"), utf8));
+          push(yield* text(u4(at, "BINUNICODE"), at, "BINUNICODE", utf8));
           break;
         case 0x8c: // SHORT_BINUNICODE
-          push(textOf(take(u1(at, "SHORT_BINUNICODE"), at, "SHORT_BINUNICODE"), utf8));
+          push(yield* text(u1(at, "SHORT_BINUNICODE"), at, "SHORT_BINUNICODE", utf8));
           break;
         case 0x8d: // BINUNICODE8
-          push(textOf(take(u8(at, "BINUNICODE8"), at, "BINUNICODE8"), utf8));
+          push(yield* text(u8(at, "BINUNICODE8"), at, "BINUNICODE8", utf8));
           break;
         case 0x42: // BINBYTES
-          take(u4(at, "BINBYTES"), at, "BINBYTES");
+          skip(u4(at, "BINBYTES"), at, "BINBYTES");
           push(BYTES);
           break;
         case 0x43: // SHORT_BINBYTES
-          take(u1(at, "SHORT_BINBYTES"), at, "SHORT_BINBYTES");
+          skip(u1(at, "SHORT_BINBYTES"), at, "SHORT_BINBYTES");
           push(BYTES);
           break;
         case 0x8e: // BINBYTES8
-          take(u8(at, "BINBYTES8"), at, "BINBYTES8");
+          skip(u8(at, "BINBYTES8"), at, "BINBYTES8");
           push(BYTES);
           break;
         case 0x96: // BYTEARRAY8
-          take(u8(at, "BYTEARRAY8"), at, "BYTEARRAY8");
+          skip(u8(at, "BYTEARRAY8"), at, "BYTEARRAY8");
           push(BYTES);
           break;
         case 0x97: // NEXT_BUFFER (out-of-band buffer supplied by the loader)
@@ -648,14 +707,14 @@ class Walker {
           const inst = top(at, "BUILD");
           if (inst.k === "global") this.recordCall(inst.imp, "BUILD", at);
           if (joblib && inst.k === "obj" && inst.from && JOBLIB_ARRAY_WRAPPERS.has(inst.from.fullName)) {
-            pos = this.skipJoblibArray(state, pos, at, m);
+            pos = yield* this.skipJoblibArray(state, pos, at, m);
           }
           break;
         }
         case 0x63: {
           // GLOBAL
-          const module = utf8.decode(line(at, "GLOBAL module"));
-          const name = utf8.decode(line(at, "GLOBAL name"));
+          const module = utf8.decode(yield* shortLine(at, "GLOBAL module"));
+          const name = utf8.decode(yield* shortLine(at, "GLOBAL name"));
           push({ k: "global", imp: this.addImport(module, name, at, "GLOBAL", true) });
           break;
         }
@@ -672,8 +731,8 @@ class Walker {
         }
         case 0x69: {
           // INST: import + call with the items since MARK
-          const module = utf8.decode(line(at, "INST module"));
-          const name = utf8.decode(line(at, "INST name"));
+          const module = utf8.decode(yield* shortLine(at, "INST module"));
+          const name = utf8.decode(yield* shortLine(at, "INST name"));
           const args = popMark(at, "INST");
           const imp = this.addImport(module, name, at, "INST", true);
           push(this.call({ k: "global", imp }, "INST", at, { k: "tuple", items: args.slice(0, MAX_TRACKED_ITEMS) }));
@@ -762,17 +821,18 @@ class Walker {
           push({ k: "bool", v: op === 0x88 });
           break;
         case 0x8a: // LONG1
-          push({ k: "int", v: littleEndianSigned(take(u1(at, "LONG1"), at, "LONG1")) });
+          push({ k: "int", v: littleEndianSigned(yield* take(u1(at, "LONG1"), at, "LONG1")) });
           break;
         case 0x8b: {
-          // LONG4
+          // LONG4: more than 6 bytes is beyond a safe integer, whatever they are
           const n = i4(at, "LONG4");
           if (n < 0) malformed(`LONG4 at byte ${at} has a negative length`, at);
-          push({ k: "int", v: littleEndianSigned(take(n, at, "LONG4")) });
+          if (n > 6) skip(n, at, "LONG4");
+          push({ k: "int", v: n > 6 ? Number.NaN : littleEndianSigned(yield* take(n, at, "LONG4")) });
           break;
         }
         case 0x47: // BINFLOAT
-          take(8, at, "BINFLOAT");
+          skip(8, at, "BINFLOAT");
           push(FLOAT);
           break;
         case 0x8f: // EMPTY_SET
@@ -787,7 +847,7 @@ class Walker {
           push(SET);
           break;
         case 0x67: // GET
-          memoGet(memoKey(line(at, "GET"), at, "GET"), at, "GET");
+          memoGet(memoKey(yield* shortLine(at, "GET"), at, "GET"), at, "GET");
           break;
         case 0x68: // BINGET
           memoGet(u1(at, "BINGET"), at, "BINGET");
@@ -797,7 +857,7 @@ class Walker {
           break;
         case 0x70: {
           // PUT
-          const key = memoKey(line(at, "PUT"), at, "PUT");
+          const key = memoKey(yield* shortLine(at, "PUT"), at, "PUT");
           if (key < 0) malformed(`PUT at byte ${at} has a negative memo key`, at);
           memoPut(key, at, "PUT");
           break;
@@ -886,8 +946,8 @@ class Walker {
    * Skips the raw array bytes joblib writes after a NumpyArrayWrapper's BUILD (mirrors
    * NumpyArrayWrapper.read_array). Object arrays are a nested plain pickle instead, walked as such.
    */
-  private skipJoblibArray(state: Value, pos: number, at: number, m: Machine): number {
-    this.readArrayAsOpcodes(pos, at, m);
+  private *skipJoblibArray(state: Value, pos: number, at: number, m: Machine): Wait<number> {
+    yield* this.readArrayAsOpcodes(pos, at, m);
     const field = (key: string): Value | undefined =>
       state.k === "dict" ? state.entries.find(([k]) => k.k === "str" && k.v === key)?.[1] : undefined;
     const shape = field("shape");
@@ -902,37 +962,39 @@ class Walker {
       throw new ScanStop("pickle_scan_limit", `joblib array at byte ${at}: its dtype is not a constant numpy dtype, so the inline array data cannot be skipped`, at);
     if (itemSize === "object") {
       this.notes.push({ code: "pickle_inline_array", message: `joblib object array at byte ${pos} is a nested pickle; scanned as one`, offset: pos });
-      return this.walk(pos, false);
+      return yield* this.walk(pos, false);
     }
     const count = dims.reduce((n, d) => n * (d as { v: number }).v, 1);
     let p = pos;
     const alignment = field("numpy_array_alignment_bytes");
     if (alignment && alignment.k !== "none") {
-      if (p >= this.bytes.length) throw new ScanStop("pickle_truncated", `the file ends before the padding of the joblib array at byte ${at}`, p);
-      p += 1 + this.bytes[p]!;
+      if (p >= this.size) throw new ScanStop("pickle_truncated", `the file ends before the padding of the joblib array at byte ${at}`, p);
+      yield* this.win.fill(p, p + 1);
+      p += 1 + this.win.byte(p);
     }
-    const size = count * itemSize;
-    if (!Number.isSafeInteger(size) || p + size > this.bytes.length)
+    const arrayBytes = count * itemSize;
+    if (!Number.isSafeInteger(arrayBytes) || p + arrayBytes > this.size)
       throw new ScanStop("pickle_truncated", `the joblib array announced at byte ${at} (${count} × ${itemSize} bytes) runs past the end of the file`, pos);
     this.notes.push({
       code: "pickle_inline_array",
-      message: `skipped ${p + size - pos} bytes of inline joblib array data at byte ${pos} (dtype ${descr}, ${count} items)`,
+      message: `skipped ${p + arrayBytes - pos} bytes of inline joblib array data at byte ${pos} (dtype ${descr}, ${count} items)`,
       offset: pos,
     });
-    return p + size;
+    return p + arrayBytes;
   }
 
   /**
-   * Walks bytes [start, end) as a fresh pickle in a separate walker. Imports are merged when the walk
-   * reaches STOP; otherwise only dangerous ones are, because data that merely happens to contain a
-   * 'c' byte and two newlines is not worth a warning. Returns the offset after STOP, or null.
+   * Walks the bytes from `start` to the end as a fresh pickle in a separate walker (on the same
+   * window: this walker has finished). Imports are merged when the walk reaches STOP; otherwise only
+   * dangerous ones are, because data that merely happens to contain a 'c' byte and two newlines is
+   * not worth a warning. Returns the offset after STOP, or null.
    */
-  subWalk(start: number, end: number, joblib: boolean): number | null {
-    if (end <= start) return null;
-    const sub = new Walker(this.bytes.subarray(0, end), this.opts, this.budget);
+  *subWalk(start: number, joblib: boolean): Wait<number | null> {
+    if (this.size <= start) return null;
+    const sub = new Walker(this.win, this.opts, this.budget);
     let done: number | null = null;
     try {
-      done = sub.walk(start, joblib);
+      done = yield* sub.walk(start, joblib);
     } catch (e) {
       if (!(e instanceof ScanStop)) throw e;
     }
@@ -951,13 +1013,19 @@ class Walker {
    * kept: for real array data this reading stops within a few bytes, and anything it reads after the
    * array is the joblib reading's own stream again.
    */
-  private readArrayAsOpcodes(start: number, wrapperAt: number, m: Machine) {
-    if (start >= this.bytes.length) return;
-    const sub = new Walker(this.bytes, this.opts, this.budget, true);
+  private *readArrayAsOpcodes(start: number, wrapperAt: number, m: Machine): Wait<void> {
+    if (start >= this.size) return;
+    // The reading gets its own window, starting with what this one has buffered: for real array data
+    // it stops within a few bytes, so it rarely needs a read of its own.
+    yield* this.win.fill(start, start + BRANCH_SEED);
+    const fork = this.win.fork(start);
+    const sub = new Walker(fork, this.opts, this.budget, true);
     try {
-      sub.walk(start, false, m);
+      yield* sub.walk(start, false, m);
     } catch (e) {
       if (!(e instanceof ScanStop)) throw e;
+    } finally {
+      fork.close();
     }
     for (const imp of sub.imports)
       if (imp.dangerous) {
@@ -1184,33 +1252,52 @@ function rawUnicodeEscapeDecode(raw: Uint8Array): string | null {
 }
 
 /**
- * Scans a pickle stream without executing it. Also walks anything after the first STOP as further
- * pickles (a loader may call pickle.load repeatedly, as legacy torch.save files do); problems there
- * are notes, not verdicts, but dangerous imports found there still count.
+ * Scans a pickle without executing it. Also walks anything after the first STOP as further pickles
+ * (a loader may call pickle.load repeatedly, as legacy torch.save files do); problems there are
+ * notes, not verdicts, but dangerous imports found there still count.
  */
 export function scanPickle(bytes: Uint8Array, opts: PickleScanOptions): PickleScanResult {
-  const walker = new Walker(bytes, opts);
+  return runSync(scan(new Window(bytesSource(bytes)), opts));
+}
+
+/**
+ * scanPickle over a source read as a stream: the same walk, holding only the bytes around the reader
+ * (arguments whose content does not matter, such as BINBYTES and joblib array data, are skipped, not
+ * buffered), plus the symbolic stack and memo, bounded by maxStackEntries.
+ */
+export async function scanPickleSource(source: ByteSource, opts: PickleScanOptions & { signal?: AbortSignal }): Promise<PickleScanResult> {
+  const win = new Window(source);
+  try {
+    return await run(scan(win, opts), opts.signal);
+  } finally {
+    win.close();
+  }
+}
+
+function* scan(win: Window, opts: PickleScanOptions): Wait<PickleScanResult> {
+  const walker = new Walker(win, opts);
+  const size = win.size;
   const problems: PickleProblem[] = [];
   let pos = 0;
   try {
-    pos = walker.walk(0, true);
+    pos = yield* walker.walk(0, true);
   } catch (e) {
     if (!(e instanceof ScanStop)) throw e;
     problems.push({ code: e.code, message: e.message, offset: e.offset });
   }
-  if (problems.length === 0 && pos < bytes.length) {
+  if (problems.length === 0 && pos < size) {
     const trailingStart = pos;
     let further = 0;
-    while (pos < bytes.length && further < 64) {
-      const next = walker.subWalk(pos, bytes.length, true);
+    while (pos < size && further < 64) {
+      const next = yield* walker.subWalk(pos, true);
       if (next === null) break;
       pos = next;
       further++;
     }
-    if (pos < bytes.length)
+    if (pos < size)
       walker.notes.push({
         code: "pickle_trailing_data",
-        message: `${bytes.length - trailingStart} bytes follow the pickle's STOP at byte ${trailingStart - 1}${further > 0 ? ` (${further} further pickle(s), then data that is not a pickle)` : " and are not a pickle"}; pickle.load ignores them`,
+        message: `${size - trailingStart} bytes follow the pickle's STOP at byte ${trailingStart - 1}${further > 0 ? ` (${further} further pickle(s), then data that is not a pickle)` : " and are not a pickle"}; pickle.load ignores them`,
         offset: trailingStart,
       });
   }

@@ -3,7 +3,11 @@
 // reference implementation (huggingface/safetensors `validate`) does. Differences, on purpose: gaps
 // between tensors and data past the last tensor are warnings here (the reference loader refuses both,
 // which the message says), because they waste space but cannot make a loader misbehave.
+//
+// Only the header is read (readSafetensorsHead): the offsets it declares are checked against the
+// file's size, so a multi-GB file costs its header, never its tensor data.
 import type { Finding } from "../types.ts";
+import { readRange, type ByteSource } from "./byte-source.ts";
 
 /** Matches the reference implementation's MAX_HEADER_SIZE. */
 export const MAX_SAFETENSORS_HEADER_BYTES = 100_000_000;
@@ -42,7 +46,29 @@ export type SafetensorsReport = {
 
 type Tensor = { name: string; begin: number; end: number };
 
+/** Checks a whole safetensors file held in memory. */
 export function checkSafetensors(bytes: Uint8Array, file: string): SafetensorsReport {
+  return checkSafetensorsHead(bytes, bytes.length, file);
+}
+
+/**
+ * The file's first bytes: the 8-byte header length and, when that length is acceptable, the header.
+ * Everything checkSafetensorsHead needs, whatever the size of the data that follows.
+ */
+export async function readSafetensorsHead(source: ByteSource): Promise<Uint8Array> {
+  const first = await readRange(source, 0, 8);
+  if (first.length < 8) return first;
+  const declared = new DataView(first.buffer, first.byteOffset, 8).getBigUint64(0, true);
+  if (declared > BigInt(MAX_SAFETENSORS_HEADER_BYTES) || Number(declared) > source.size - 8) return first;
+  return readRange(source, 0, 8 + Number(declared));
+}
+
+/**
+ * Checks a safetensors file of `fileSize` bytes from its head (see readSafetensorsHead; a longer
+ * prefix, e.g. the whole file, is fine too). Tensor offsets are checked against the data section the
+ * size implies; the tensor bytes themselves never matter.
+ */
+export function checkSafetensorsHead(head: Uint8Array, fileSize: number, file: string): SafetensorsReport {
   const findings: Finding[] = [];
   const error = (code: string, message: string, details?: Record<string, unknown>) =>
     findings.push({ severity: "error", code, message: `${file}: ${message}`, details: { file, ...details } });
@@ -56,11 +82,11 @@ export function checkSafetensors(bytes: Uint8Array, file: string): SafetensorsRe
     tensorCount,
   });
 
-  if (bytes.length < 8) {
-    error("safetensors_too_small", `the file is ${bytes.length} bytes, too short for the 8-byte header length`);
+  if (fileSize < 8) {
+    error("safetensors_too_small", `the file is ${fileSize} bytes, too short for the 8-byte header length`);
     return report();
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const declared = view.getBigUint64(0, true);
   if (declared > BigInt(MAX_SAFETENSORS_HEADER_BYTES)) {
     error("safetensors_header_too_large", `the header length is ${declared} bytes, above the ${MAX_SAFETENSORS_HEADER_BYTES}-byte maximum`, {
@@ -69,16 +95,17 @@ export function checkSafetensors(bytes: Uint8Array, file: string): SafetensorsRe
     return report();
   }
   const headerBytes = Number(declared);
-  if (headerBytes > bytes.length - 8) {
-    error("safetensors_header_too_large", `the header length (${headerBytes} bytes) is larger than the rest of the file (${bytes.length - 8} bytes)`, {
+  if (headerBytes > fileSize - 8) {
+    error("safetensors_header_too_large", `the header length (${headerBytes} bytes) is larger than the rest of the file (${fileSize - 8} bytes)`, {
       headerLength: headerBytes,
-      fileSize: bytes.length,
+      fileSize,
     });
     return report();
   }
+  if (head.length < 8 + headerBytes) throw new Error(`checkSafetensorsHead needs the first ${8 + headerBytes} bytes, got ${head.length}`);
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + headerBytes));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(head.subarray(8, 8 + headerBytes));
   } catch {
     error("safetensors_header_not_json", "the header is not valid UTF-8");
     return report(headerBytes);
@@ -95,7 +122,7 @@ export function checkSafetensors(bytes: Uint8Array, file: string): SafetensorsRe
     return report(headerBytes);
   }
 
-  const dataBytes = bytes.length - 8 - headerBytes;
+  const dataBytes = fileSize - 8 - headerBytes;
   const tensors: Tensor[] = [];
   for (const [name, raw] of Object.entries(header)) {
     if (name === "__metadata__") {

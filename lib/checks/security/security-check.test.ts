@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { createTestContext } from "../testing/context.ts";
+import { createTestContext, type TestContextOptions } from "../testing/context.ts";
 import type { Finding } from "../types.ts";
 import { runSecurityCheck } from "./security-check.ts";
 import {
@@ -26,11 +26,14 @@ import {
 
 type Format = "onnx" | "pickle" | "joblib" | "safetensors" | "other";
 
-async function check(path: string, format: Format, files: Record<string, Uint8Array | string>, maxArtifactBytes?: number) {
+type Limits = { maxArtifactBytes?: number; maxScanBytes?: number };
+
+async function check(path: string, format: Format, files: TestContextOptions["files"], { maxArtifactBytes, maxScanBytes }: Limits = {}) {
   const ctx = createTestContext({
     manifest: { name: "m", version: "1.0.0", artifact: { path, format } },
     files,
     thresholds: maxArtifactBytes ? { security: { maxArtifactBytes } } : undefined,
+    limits: maxScanBytes ? { maxScanBytes } : undefined,
   });
   const outcome = await runSecurityCheck(ctx);
   return { ...outcome, ctx };
@@ -103,16 +106,16 @@ describe("runSecurityCheck: malicious pickles fail, and nothing runs", () => {
     expect(errors(outcome.findings).map((f) => f.code)).toEqual(["pickle_compressed_unsupported"]);
   });
 
-  it("a decompression bomb is stopped at the artifact limit", async () => {
+  it("a decompression bomb is stopped at the scan limit", async () => {
     const bomb = gzipSync(new Uint8Array(4 * 1024 * 1024));
-    const outcome = await check("model.joblib", "joblib", { "model.joblib": bomb }, 1024 * 1024);
+    const outcome = await check("model.joblib", "joblib", { "model.joblib": bomb }, { maxScanBytes: 1024 * 1024 });
     expect(outcome.verdict).toBe("fail");
     expect(errors(outcome.findings).map((f) => f.code)).toEqual(["pickle_decompressed_too_large"]);
   });
 
   it("a zip bomb inside a torch-style archive is stopped", async () => {
     const zip = buildZip([{ name: "archive/data.pkl", data: new Uint8Array(4 * 1024 * 1024), method: 8, declaredSize: 10 }]);
-    const outcome = await check("model.pt", "pickle", { "model.pt": zip }, 1024 * 1024);
+    const outcome = await check("model.pt", "pickle", { "model.pt": zip }, { maxScanBytes: 1024 * 1024 });
     expect(outcome.verdict).toBe("fail");
     expect(errors(outcome.findings).map((f) => f.code)).toEqual(["zip_too_large"]);
   });
@@ -312,12 +315,35 @@ describe("runSecurityCheck: regressions found in review", () => {
   });
 });
 
-describe("runSecurityCheck: size limit", () => {
-  it("an artifact above maxArtifactBytes fails without being read", async () => {
-    const outcome = await check("model.pkl", "pickle", { "model.pkl": new Uint8Array(2048) }, 1024);
+describe("runSecurityCheck: size limits", () => {
+  it("an artifact above the scan limit fails without being read", async () => {
+    const outcome = await check("model.pkl", "pickle", { "model.pkl": new Uint8Array(2048) }, { maxScanBytes: 1024 });
     expect(outcome.verdict).toBe("fail");
     expect(outcome.findings.map((f) => f.code)).toEqual(["artifact_too_large"]);
-    expect(outcome.summary).toMatch(/^artifact is 2\.0 KiB \(2048 bytes\), limit 1\.0 KiB \(1024 bytes\)/);
+    expect(outcome.summary).toMatch(/^artifact is 2\.0 KiB \(2048 bytes\), limit 1\.0 KiB \(1024 bytes\): .*scan limit/);
+    expect(outcome.ctx.bytesRead).toEqual({});
+  });
+
+  it("the model-loading limit (maxArtifactBytes) no longer bounds what is scanned", async () => {
+    const bytes = sklearnLikeEstimator();
+    const outcome = await check("model.pkl", "pickle", { "model.pkl": bytes }, { maxArtifactBytes: 64 });
+    expect(outcome.verdict).toBe("pass");
+    expect(outcome.metrics).toMatchObject({ artifactBytes: bytes.length, limitBytes: outcome.ctx.limits.maxScanBytes, scanLimitBytes: outcome.ctx.limits.maxScanBytes });
+  });
+
+  it("an ONNX model above maxArtifactBytes fails: it is decoded in memory, like the other checks load it", async () => {
+    const model = onnxWithExternalData([]);
+    const outcome = await check("model.onnx", "onnx", { "model.onnx": model }, { maxArtifactBytes: model.length - 1 });
+    expect(outcome.verdict).toBe("fail");
+    expect(outcome.findings.map((f) => f.code)).toEqual(["artifact_too_large"]);
+    expect(outcome.summary).toMatch(/model-loading limit \(maxArtifactBytes\)$/);
+  });
+
+  it("an extra file named like a pickle above the scan limit fails; other large files are left alone", async () => {
+    const files = { "model.onnx": onnxWithExternalData([]), "big.pkl": new Uint8Array(4096), "big.bin": new Uint8Array(4096).fill(0x41) };
+    const outcome = await check("model.onnx", "onnx", files, { maxScanBytes: 2048 });
+    expect(outcome.verdict).toBe("fail");
+    expect(errors(outcome.findings).map((f) => [f.code, f.details?.file])).toEqual([["file_too_large_to_scan", "big.pkl"]]);
   });
 });
 

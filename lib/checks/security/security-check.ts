@@ -14,19 +14,35 @@
 // unless that prefix is inconclusive. Nothing here loads or executes the artifact: non-ONNX artifacts are
 // stored and downloadable but the registry never runs them.
 //
-// Files are read whole into memory (ctx.files.readBytes, bounded by maxArtifactBytes). That is fine
-// for the artifact sizes this server accepts today; a streaming pickle walker would lift it.
+// Sizes: every file is read as a stream (byte-source.ts), so memory stays flat whatever its size,
+// and any file up to the scan limit (ctx.limits.maxScanBytes, CHECK_MAX_SCAN_BYTES, by default the
+// upload limit) is scanned: pickles are walked in one pass, zip archives are read from their central
+// directory and their pickle entries streamed, safetensors files are judged by their header alone.
+// The one format decoded in memory is ONNX (protobuf, under 2 GiB by design), bounded by the
+// model-loading limit thresholds.security.maxArtifactBytes that the checks running the model use.
 //
-// Compressed joblib: zlib and gzip (joblib's "zlib"/"gzip" compressors) are inflated, bounded by
-// maxArtifactBytes, and scanned. bz2, xz/lzma and lz4 cannot be inflated with node's zlib, so such a
-// file fails with "pickle_compressed_unsupported": a pickle the registry cannot read cannot be shown safe.
-import { Readable } from "node:stream";
-import { gunzipSync, inflateSync } from "node:zlib";
+// Compressed joblib: zlib and gzip (joblib's "zlib"/"gzip" compressors) are inflated once to measure
+// them (bounded by the scan limit: a decompression bomb stops there) and again as the walk reads.
+// bz2, xz/lzma and lz4 cannot be inflated with node's zlib, so such a file fails with
+// "pickle_compressed_unsupported": a pickle the registry cannot read cannot be shown safe.
 import { formatBytes as formatBinaryBytes } from "../../format/bytes.ts";
 import type { CheckContext, CheckFunction, CheckOutcome, Finding } from "../types.ts";
+import {
+  bytesSource,
+  inflatedSource,
+  inflateStream,
+  KEEP_IN_MEMORY_BYTES,
+  measure,
+  readRange,
+  readTail,
+  StreamTooLargeError,
+  TAIL_BYTES,
+  type ByteSource,
+  type Measured,
+} from "./byte-source.ts";
 import { checkExternalData, decodeOnnxModel, InvalidOnnxModelError } from "./onnx-external-data.ts";
-import { describeImportEffect, opcodeName, scanPickle, type PickleImport, type PickleScanResult } from "./pickle-scan.ts";
-import { checkSafetensors } from "./safetensors-check.ts";
+import { describeImportEffect, opcodeName, scanPickle, scanPickleSource, type PickleImport, type PickleScanResult } from "./pickle-scan.ts";
+import { checkSafetensorsHead, readSafetensorsHead } from "./safetensors-check.ts";
 import { hasZipDirectory, looksLikePickleEntry, startsLikeZip, ZipArchive, ZipError } from "./zip-archive.ts";
 
 /** Extra files with these names are scanned as pickles whatever their first bytes. */
@@ -35,6 +51,10 @@ const PICKLE_NAME = /\.(pkl|pickle|joblib)(\.(gz|z|zlib|bz2|xz|lzma|lz4))?$/i;
 const MAX_NESTING = 3;
 /** How much of a large extra file is walked first; the rest is read only when this prefix is inconclusive. */
 const HEAD_BYTES = 64 * 1024;
+/** What the format sniffing looks at: magic numbers, compression headers, a protocol 0/1 pickle's start. */
+const SNIFF_BYTES = 512;
+/** How often a long scan of the artifact reports progress. */
+const PROGRESS_EVERY_BYTES = 64 * 1024 * 1024;
 
 type Scope = {
   /** Human label: "model.pt (zip entry archive/data.pkl)". */
@@ -69,8 +89,10 @@ class SecurityReport {
 export const runSecurityCheck: CheckFunction = async (ctx) => {
   const report = new SecurityReport();
   const { path, format } = ctx.manifest.artifact;
-  const limit = ctx.thresholds.security.maxArtifactBytes;
-  const metrics: Record<string, unknown> = { format, limitBytes: limit };
+  const scanLimit = ctx.limits.maxScanBytes;
+  // ONNX is decoded in memory (and loaded by the other checks): the model-loading limit applies.
+  const limit = format === "onnx" ? ctx.thresholds.security.maxArtifactBytes : scanLimit;
+  const metrics: Record<string, unknown> = { format, limitBytes: limit, scanLimitBytes: scanLimit };
   ctx.progress(0, "checking the artifact size");
 
   const artifact = ctx.files.list.get(path);
@@ -82,16 +104,16 @@ export const runSecurityCheck: CheckFunction = async (ctx) => {
       report.add({
         severity: "error",
         code: "artifact_too_large",
-        message: `artifact is ${formatBytes(artifact.size)}, limit ${formatBytes(limit)}: the registry does not scan or load artifacts above the limit`,
+        message:
+          format === "onnx"
+            ? `artifact is ${formatBytes(artifact.size)}, limit ${formatBytes(limit)}: the registry does not load ONNX models above the model-loading limit (maxArtifactBytes)`
+            : `artifact is ${formatBytes(artifact.size)}, limit ${formatBytes(limit)}: the registry does not scan files above the scan limit (CHECK_MAX_SCAN_BYTES)`,
         details: { file: path, size: artifact.size, limit },
       });
     } else {
-      ctx.progress(0.05, `reading ${path}`);
-      const bytes = await ctx.files.readBytes(path, limit);
-      ctx.signal.throwIfAborted();
       ctx.progress(0.1, `inspecting ${path} (${format})`);
-      ctx.log(`security: inspecting artifact ${path} (${format}, ${bytes.length} bytes)`);
-      inspectArtifact(ctx, report, path, format, bytes, metrics);
+      ctx.log(`security: inspecting artifact ${path} (${format}, ${artifact.size} bytes)`);
+      await inspectArtifact(ctx, report, path, format, fileSource(ctx, path, artifact.size, true), metrics);
     }
   }
 
@@ -103,24 +125,25 @@ export const runSecurityCheck: CheckFunction = async (ctx) => {
     ctx.signal.throwIfAborted();
     ctx.progress(0.6 + (0.4 * i) / others.length, `looking at ${file}`);
     const byName = PICKLE_NAME.test(file);
+    const whole = fileSource(ctx, file, info.size, false);
     let head: Uint8Array;
     try {
-      head = byName ? new Uint8Array(0) : await peekFile(ctx, file, Math.min(info.size, HEAD_BYTES));
+      head = byName ? new Uint8Array(0) : await readRange(whole, 0, HEAD_BYTES);
     } catch (e) {
       report.add({ severity: "warning", code: "file_unreadable", message: `${file} could not be read for the security scan: ${(e as Error).message}`, details: { file } });
       continue;
     }
-    if (info.size > limit) {
+    if (info.size > scanLimit) {
       if (byName || startsLikePickle(head) || startsLikeZip(head) || isPickleLike(head, scanPickle(head, { allowList })))
         report.add({
           severity: byName ? "error" : "warning",
           code: "file_too_large_to_scan",
-          message: `${file} looks like a pickle but is ${formatBytes(info.size)}, above the ${formatBytes(limit)} scan limit, so it was not scanned`,
-          details: { file, size: info.size, limit },
+          message: `${file} looks like a pickle but is ${formatBytes(info.size)}, above the ${formatBytes(scanLimit)} scan limit, so it was not scanned`,
+          details: { file, size: info.size, limit: scanLimit },
         });
       continue;
     }
-    let bytes: Uint8Array = head;
+    let source = bytesSource(head);
     if (byName || info.size > head.length) {
       if (!byName && !startsLikeZip(head)) {
         // A prefix whose walk stops on something other than its own end (truncation) stops pickle.load
@@ -130,10 +153,10 @@ export const runSecurityCheck: CheckFunction = async (ctx) => {
         if (stop && stop.code !== "pickle_truncated" && stop.code !== "pickle_scan_limit" && quick.dangerous.length === 0 && !isPickleLike(head, quick))
           continue;
       }
-      bytes = await ctx.files.readBytes(file, limit);
+      source = whole;
     }
     if (byName) ctx.log(`security: scanning extra file ${file} (${info.size} bytes) for pickle payloads`);
-    if (scanPickleLike(ctx, report, bytes, { label: file, file, strict: byName, depth: 0 })) report.filesScanned.push(file);
+    if (await scanPickleLike(ctx, report, source, { label: file, file, strict: byName, depth: 0 })) report.filesScanned.push(file);
   }
 
   ctx.progress(1, "security scan finished");
@@ -145,15 +168,45 @@ export const runSecurityCheck: CheckFunction = async (ctx) => {
   return outcome(report, metrics, format);
 };
 
-function inspectArtifact(ctx: CheckContext, report: SecurityReport, path: string, format: string, bytes: Buffer, metrics: Record<string, unknown>) {
+/**
+ * A file of the version as a ByteSource. Reads from the start to the end are full reads, verified
+ * against the file's digest as they flow; anything else is a ranged read. `reportProgress`: a long
+ * read of the artifact moves the check's progress bar.
+ */
+function fileSource(ctx: CheckContext, path: string, size: number, reportProgress: boolean): ByteSource {
+  let reported = 0;
+  return {
+    size,
+    seekable: true,
+    async *read(start, end = size) {
+      if (end <= start) return;
+      const stream = await ctx.files.open(path, start === 0 && end === size ? undefined : { start, end: end - 1 });
+      let at = start;
+      try {
+        for await (const chunk of stream) {
+          yield chunk as Uint8Array;
+          at += (chunk as Uint8Array).length;
+          if (reportProgress && at - reported >= PROGRESS_EVERY_BYTES) {
+            reported = at;
+            ctx.progress(0.1 + (0.5 * at) / size, `scanning ${path}: ${formatBinaryBytes(at)} of ${formatBinaryBytes(size)}`);
+          }
+        }
+      } finally {
+        stream.destroy();
+      }
+    },
+  };
+}
+
+async function inspectArtifact(ctx: CheckContext, report: SecurityReport, path: string, format: string, source: ByteSource, metrics: Record<string, unknown>) {
   switch (format) {
     case "pickle":
     case "joblib":
-      scanPickleLike(ctx, report, bytes, { label: path, file: path, strict: true, depth: 0 });
+      await scanPickleLike(ctx, report, source, { label: path, file: path, strict: true, depth: 0 });
       report.add(neverExecuted(path, format));
       return;
     case "safetensors": {
-      const result = checkSafetensors(bytes, path);
+      const result = checkSafetensorsHead(await readSafetensorsHead(source), source.size, path);
       for (const f of result.findings) report.add(f);
       metrics.safetensors = { tensors: result.tensorCount, headerBytes: result.headerBytes, dataBytes: result.dataBytes };
       report.add(neverExecuted(path, format));
@@ -162,7 +215,7 @@ function inspectArtifact(ctx: CheckContext, report: SecurityReport, path: string
     case "onnx": {
       let model;
       try {
-        model = decodeOnnxModel(bytes);
+        model = decodeOnnxModel(await ctx.files.readBytes(path, ctx.thresholds.security.maxArtifactBytes));
       } catch (e) {
         if (!(e instanceof InvalidOnnxModelError)) throw e;
         report.add({ severity: "error", code: "onnx_invalid_model", message: `${path} is ${e.message}`, details: { file: path } });
@@ -175,7 +228,7 @@ function inspectArtifact(ctx: CheckContext, report: SecurityReport, path: string
     }
     default:
       // "other": nothing to parse, but a pickle (any protocol) or zip under another name is still scanned.
-      scanPickleLike(ctx, report, bytes, { label: path, file: path, strict: false, depth: 0 });
+      await scanPickleLike(ctx, report, source, { label: path, file: path, strict: false, depth: 0 });
       report.add(neverExecuted(path, format));
   }
 }
@@ -209,7 +262,8 @@ function detectCompression(b: Uint8Array): Compression | undefined {
 
 /**
  * Protocol 0/1 pickles have no magic number, so: does this walk look like a real pickle rather than
- * text or binary data that merely starts with opcode-valued bytes? See the header comment.
+ * text or binary data that merely starts with opcode-valued bytes? See the header comment. `bytes`
+ * is the file or at least its first SNIFF_BYTES.
  */
 export function isPickleLike(bytes: Uint8Array, result: PickleScanResult): boolean {
   const stop = result.problems[0];
@@ -228,7 +282,7 @@ const IDENTIFIER_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 function startsLikeProtocol01(bytes: Uint8Array): boolean {
   if (bytes.length < 2) return false;
   if (bytes[0] === 0x63) {
-    const text = new TextDecoder("latin1").decode(bytes.subarray(0, 512));
+    const text = new TextDecoder("latin1").decode(bytes.subarray(0, SNIFF_BYTES));
     return /^c[A-Za-z_][\w.]*\n[A-Za-z_][\w.]*\n/.test(text);
   }
   return [0x28, 0x7d, 0x5d, 0x29].includes(bytes[0]!) && !opcodeName(bytes[1]!).startsWith("0x");
@@ -238,27 +292,29 @@ function startsLikeProtocol01(bytes: Uint8Array): boolean {
  * A pickle, a zip of pickles (PyTorch), or a compressed joblib dump — whichever the bytes are.
  * Returns whether anything was reported as scanned (always for strict scopes and zips).
  */
-function scanPickleLike(ctx: CheckContext, report: SecurityReport, bytes: Uint8Array, scope: Scope): boolean {
-  const limit = ctx.thresholds.security.maxArtifactBytes;
+async function scanPickleLike(ctx: CheckContext, report: SecurityReport, source: ByteSource, scope: Scope): Promise<boolean> {
+  const limit = ctx.limits.maxScanBytes;
   if (scope.depth > MAX_NESTING) {
     report.add({ severity: scope.strict ? "error" : "warning", code: "pickle_nesting_too_deep", message: `${scope.label} nests archives or compression more than ${MAX_NESTING} levels deep; not scanned further`, details: { file: scope.file } });
     return true;
   }
-  if (startsLikeZip(bytes)) {
-    scanZip(ctx, report, bytes, scope);
+  const head = await readRange(source, 0, SNIFF_BYTES);
+  if (startsLikeZip(head)) {
+    await scanZip(ctx, report, source, scope);
     return true;
   }
   // A zip directory at the end of something that does not start like a zip: a polyglot that
   // pickle.load reads from the front and zipfile from the back. Scan it both ways.
-  if (!startsLikePickle(bytes) && hasZipDirectory(bytes))
-    scanZip(ctx, report, bytes, { ...scope, label: `${scope.label} (read as a zip archive)`, strict: false, depth: scope.depth + 1 });
-  const compression = scope.strict ? detectCompression(bytes) : undefined;
+  if (!startsLikePickle(head) && source.size >= 22 && hasZipDirectory(await readTail(source, TAIL_BYTES)))
+    await scanZip(ctx, report, source, { ...scope, label: `${scope.label} (read as a zip archive)`, strict: false, depth: scope.depth + 1 });
+  const compression = scope.strict ? detectCompression(head) : undefined;
   if (compression === "gzip" || compression === "zlib") {
-    let inflated: Buffer;
+    let measured: Measured;
     try {
-      inflated = compression === "gzip" ? gunzipSync(bytes, { maxOutputLength: limit }) : inflateSync(bytes, { maxOutputLength: limit });
+      measured = await measure(inflateStream(source, compression), { maxBytes: limit, keepWhole: KEEP_IN_MEMORY_BYTES, signal: ctx.signal });
     } catch (e) {
-      const tooLarge = e instanceof RangeError || (e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE";
+      const tooLarge = e instanceof StreamTooLargeError;
+      if (!tooLarge && !(e as { code?: string }).code?.startsWith("Z_")) throw e;
       report.add({
         severity: "error",
         code: tooLarge ? "pickle_decompressed_too_large" : "pickle_decompression_failed",
@@ -269,8 +325,9 @@ function scanPickleLike(ctx: CheckContext, report: SecurityReport, bytes: Uint8A
       });
       return true;
     }
-    ctx.log(`security: ${scope.label} is ${compression}-compressed; scanning ${inflated.length} inflated bytes`);
-    scanPickleLike(ctx, report, inflated, { ...scope, label: `${scope.label} (after ${compression} decompression)`, depth: scope.depth + 1 });
+    ctx.log(`security: ${scope.label} is ${compression}-compressed; scanning ${measured.size} inflated bytes`);
+    const inflated = measured.bytes ? bytesSource(measured.bytes) : inflatedSource(source, compression, measured.size, measured.tail);
+    await scanPickleLike(ctx, report, inflated, { ...scope, label: `${scope.label} (after ${compression} decompression)`, depth: scope.depth + 1 });
     return true;
   }
   if (compression) {
@@ -282,8 +339,8 @@ function scanPickleLike(ctx: CheckContext, report: SecurityReport, bytes: Uint8A
     });
     return true;
   }
-  const result = scanPickle(bytes, { allowList: ctx.thresholds.security.pickleAllowList });
-  const pickleLike = scope.strict || isPickleLike(bytes, result);
+  const result = await scanPickleSource(source, { allowList: ctx.thresholds.security.pickleAllowList, signal: ctx.signal });
+  const pickleLike = scope.strict || isPickleLike(head, result);
   if (!pickleLike && result.dangerous.length === 0) return false;
   report.picklesScanned++;
   ctx.log(`security: ${scope.label}: ${result.opcodeCount} opcodes, ${result.imports.length} imports, verdict ${result.verdict}`);
@@ -291,7 +348,7 @@ function scanPickleLike(ctx: CheckContext, report: SecurityReport, bytes: Uint8A
   return true;
 }
 
-function scanZip(ctx: CheckContext, report: SecurityReport, bytes: Uint8Array, scope: Scope) {
+async function scanZip(ctx: CheckContext, report: SecurityReport, source: ByteSource, scope: Scope) {
   const zipProblem = (e: ZipError, entry?: string) =>
     report.add({
       severity: scope.strict ? "error" : "warning",
@@ -301,7 +358,7 @@ function scanZip(ctx: CheckContext, report: SecurityReport, bytes: Uint8Array, s
     });
   let archive: ZipArchive;
   try {
-    archive = ZipArchive.open(bytes, { maxTotalBytes: ctx.thresholds.security.maxArtifactBytes });
+    archive = await ZipArchive.open(source, { maxTotalBytes: ctx.limits.maxScanBytes }, ctx.signal);
   } catch (e) {
     if (!(e instanceof ZipError)) throw e;
     zipProblem(e);
@@ -311,12 +368,12 @@ function scanZip(ctx: CheckContext, report: SecurityReport, bytes: Uint8Array, s
   for (const entry of archive.entries) {
     if (entry.name.endsWith("/")) continue;
     try {
-      const head = archive.peek(entry, 4);
+      const head = await archive.peek(entry, 4);
       const nested = startsLikeZip(head);
       if (!looksLikePickleEntry(entry.name, head) && !nested) continue;
-      const content = archive.read(entry);
+      const content = await archive.open(entry, ctx.signal);
       pickles++;
-      scanPickleLike(ctx, report, content, {
+      await scanPickleLike(ctx, report, content, {
         label: `${scope.label} (zip entry ${entry.name})`,
         file: scope.file,
         entry: scope.entry ? `${scope.entry}/${entry.name}` : entry.name,
@@ -434,23 +491,6 @@ function outcome(report: SecurityReport, metrics: Record<string, unknown>, forma
           : "within the size limit; never executed by the registry";
   const extra = report.filesScanned.length > 0 ? `; ${report.filesScanned.length} other pickle-like file(s) scanned` : "";
   return { verdict: "pass", summary: `${what}${extra}${tail}`, metrics, findings: report.findings };
-}
-
-async function peekFile(ctx: CheckContext, path: string, n: number): Promise<Uint8Array> {
-  const stream: Readable = await ctx.files.open(path);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  try {
-    for await (const chunk of stream) {
-      const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-      chunks.push(b);
-      total += b.length;
-      if (total >= n) break;
-    }
-  } finally {
-    stream.destroy();
-  }
-  return Buffer.concat(chunks).subarray(0, n);
 }
 
 /** "1.5 MiB (1572864 bytes)": reviewers comparing a size with a limit want the exact number too. */
