@@ -7,5 +7,5 @@ export const checkerVersions: Record<CheckKind, string> = {
   validation: "1.0.0",
   fairness: "1.0.0",
   adversarial: "1.0.0",
-  security: "1.0.0",
+  security: "1.1.0",
 };

@@ -21,7 +21,7 @@ import { listCheckRuns } from "../list-check-runs.ts";
 import { rerunChecks } from "../request-checks.ts";
 import { runCheckInSandbox } from "../sandbox/run-in-sandbox.ts";
 import { sampleEnvelope } from "../testing/sample-envelope.ts";
-import { pickle } from "../security/test-builders.ts";
+import { pickle, safetensors } from "../security/test-builders.ts";
 import { updateModelPolicy } from "../../policy/stage-policy.ts";
 import { finishCheckRun, type ClaimedRun } from "../record-check-result.ts";
 import { createObjectStore } from "../../storage/index.ts";
@@ -231,6 +231,29 @@ describe("sandbox limits", () => {
     expect(outcome.summary).not.toMatch(/ended without a result/);
     expect(JSON.stringify(outcome).length).toBeGreaterThan(200_000);
     expect(outcome.findings.filter((f) => f.message.includes("vendor_module_2999"))).not.toHaveLength(0);
+  });
+
+  it("the child scans with the worker's scan limit, reading the store by ranges", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "registry-sandbox-store-"));
+    const storage = { kind: "filesystem" as const, dir };
+    const store = createObjectStore(storage);
+    await store.ensureReady();
+    const put = async (file: string, bytes: Uint8Array) => {
+      const { digest, size } = await store.putBlob(Readable.from([Buffer.from(bytes)]));
+      return { path: file, sha256: digest, size };
+    };
+    const pkl = await put("extra.pkl", pickle().proto(2).global("mylib", "Thing").pop().none().stop().bytes());
+    const st = await put("model.safetensors", safetensors({ w: { dtype: "F32", shape: [4], data_offsets: [0, 16] } }, new Uint8Array(16)));
+    const versionOf = (artifact: string) => ({ ...run.version, manifest: { name: "m", version: "1.0.0", artifact: { path: artifact, format: artifact.endsWith(".pkl") ? "pickle" : "safetensors" } } });
+    const limits = { timeoutMs: 60_000, memoryLimitBytes: 1024 ** 3, storage };
+
+    const tight = await runCheckInSandbox({ ...run, version: versionOf("extra.pkl"), files: [pkl] }, { ...limits, maxScanBytes: pkl.size - 1 });
+    expect(tight.outcome.findings.map((f) => f.code)).toEqual(["artifact_too_large"]);
+    expect(tight.outcome.metrics).toMatchObject({ scanLimitBytes: pkl.size - 1, limitBytes: pkl.size - 1 });
+
+    const both = await runCheckInSandbox({ ...run, version: versionOf("model.safetensors"), files: [st, pkl] }, { ...limits, maxScanBytes: 1024 ** 2 });
+    expect(both.outcome.verdict, both.outcome.summary).toBe("pass");
+    expect(both.outcome.metrics).toMatchObject({ safetensors: { tensors: 1, dataBytes: 16 }, extraFilesScanned: ["extra.pkl"], scanLimitBytes: 1024 ** 2 });
   });
 
   it("a check that exceeds its memory limit ends as an error that says so", async () => {

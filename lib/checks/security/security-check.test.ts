@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateSync, gzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, type TestContextOptions } from "../testing/context.ts";
 import type { Finding } from "../types.ts";
 import { runSecurityCheck } from "./security-check.ts";
@@ -22,6 +22,8 @@ import {
   safetensors,
   sklearnLikeEstimator,
   torchLikeZip,
+  writeSparseSafetensors,
+  writeSparseZip,
 } from "./test-builders.ts";
 
 type Format = "onnx" | "pickle" | "joblib" | "safetensors" | "other";
@@ -390,3 +392,74 @@ describe("runSecurityCheck: ONNX external data", () => {
     expect(outcome.findings[0]!.message).toMatch(/^model\.onnx is not a valid ONNX model/);
   });
 });
+
+describe("runSecurityCheck: files larger than memory (sparse files on disk, read as streams)", () => {
+  const MiB = 1024 * 1024;
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "registry-large-scan-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("a 5 GiB safetensors file passes on its header alone; the same file one byte short fails", async () => {
+    const path = join(dir, "model.safetensors");
+    const tensors = [
+      { name: "embed", dtype: "F16" as const, shape: [1024 * 1024, 2048] },
+      { name: "head", dtype: "F32" as const, shape: [1024 * 1024, 256] },
+    ];
+    const written = writeSparseSafetensors(path, tensors);
+    expect(written.dataBytes).toBe(5 * 1024 ** 3);
+    const outcome = await check("model.safetensors", "safetensors", { "model.safetensors": { diskPath: path } });
+    expect(outcome.verdict, outcome.summary).toBe("pass");
+    expect(outcome.metrics.safetensors).toEqual({ tensors: 2, headerBytes: written.headerBytes, dataBytes: 5 * 1024 ** 3 });
+    // The 8-byte length, then length + header: nothing of the data section.
+    expect(outcome.ctx.bytesRead).toEqual({ "model.safetensors": 8 + 8 + written.headerBytes });
+
+    truncateSync(path, written.size - 1);
+    const short = await check("model.safetensors", "safetensors", { "model.safetensors": { diskPath: path } });
+    expect(short.verdict).toBe("fail");
+    expect(errors(short.findings).map((f) => [f.code, f.details?.tensor])).toEqual([["safetensors_offset_out_of_range", "head"]]);
+    expect(short.ctx.bytesRead).toEqual({ "model.safetensors": 8 + 8 + written.headerBytes });
+  });
+
+  /** A torch.save-like zip: data.pkl holds one large byte string (a hole) and `after`; a large tensor entry. */
+  function largeTorchZip(name: string, after: Uint8Array) {
+    const path = join(dir, name);
+    const head = pickle().proto(4).emptyDict().unicode("w").raw(0x8e, ...le64(40 * MiB)).bytes();
+    const tail = Buffer.concat([pickle().setitem().bytes(), after, pickle().stop().bytes()]);
+    writeSparseZip(path, [
+      { name: "archive/data.pkl", parts: [head, 40 * MiB, tail] },
+      { name: "archive/data/0", parts: [512 * MiB] },
+      { name: "archive/version", parts: [new TextEncoder().encode("3\n")] },
+    ]);
+    return { path, headBytes: head.length };
+  }
+
+  it("a zip with large stored entries: the tensor entry is never read, the 40 MiB data.pkl is streamed", async () => {
+    const { path } = largeTorchZip("model.pt", new Uint8Array(0));
+    const outcome = await check("model.pt", "pickle", { "model.pt": { diskPath: path } });
+    expect(outcome.verdict, outcome.summary).toBe("pass");
+    expect(outcome.metrics.picklesScanned).toBe(1);
+    // data.pkl once through for its CRC, its ends again for the walk; the 512 MiB entry only peeked at.
+    expect(outcome.ctx.bytesRead["model.pt"]).toBeGreaterThan(40 * MiB);
+    expect(outcome.ctx.bytesRead["model.pt"]).toBeLessThan(42 * MiB);
+  });
+
+  it("a payload behind the large byte string of a zipped data.pkl is found, at its offset", async () => {
+    const payload = pickle().unicode("x").raw(pendingCall("os", "system", "id")).reduce().setitem().bytes();
+    const { path, headBytes } = largeTorchZip("evil.pt", payload);
+    const outcome = await check("evil.pt", "pickle", { "evil.pt": { diskPath: path } });
+    expect(outcome.verdict).toBe("fail");
+    const finding = errors(outcome.findings).find((f) => f.code === "pickle_dangerous_import")!;
+    expect(finding.details).toMatchObject({ file: "evil.pt", entry: "archive/data.pkl", import: "os.system" });
+    // After the byte string: SETITEM (1 byte), SHORT_BINUNICODE "x" (3), then the GLOBAL.
+    expect(headBytes).toBe(2 + 1 + 3 + 9);
+    expect(finding.details?.offset).toBe(headBytes + 40 * MiB + 1 + 3);
+  });
+});
+
+function le64(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0, v = n; i < 8; i++, v = Math.floor(v / 256)) out.push(v % 256);
+  return out;
+}

@@ -1,6 +1,9 @@
 // Byte-level builders for the security tests: pickles opcode by opcode (so every hostile variant is
 // spelled out, and nothing needs Python), zip archives (stored/deflate, with knobs for the malformed
-// cases), safetensors files and ONNX models with external data. Test-only.
+// cases), safetensors files and ONNX models with external data, and multi-GB sparse files on disk for
+// tests and the bench (SparseFile). Never used by the product.
+import { createHash, type Hash } from "node:crypto";
+import { closeSync, ftruncateSync, openSync, writeSync } from "node:fs";
 import { crc32, deflateRawSync } from "node:zlib";
 import onnxProto from "onnx-proto";
 
@@ -306,6 +309,46 @@ export type ZipEntrySpec = {
   compressedSizeOverride?: number;
 };
 
+type ZipHeader = { name: Buffer; method: number; flags: number; crc: number; csize: number; size: number };
+
+function localHeader(h: ZipHeader): Buffer {
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(h.flags, 6);
+  local.writeUInt16LE(h.method, 8);
+  local.writeUInt32LE(h.crc, 14);
+  local.writeUInt32LE(h.csize, 18);
+  local.writeUInt32LE(h.size, 22);
+  local.writeUInt16LE(h.name.length, 26);
+  return Buffer.concat([local, h.name]);
+}
+
+function centralHeader(h: ZipHeader, localOffset: number): Buffer {
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(h.flags, 8);
+  central.writeUInt16LE(h.method, 10);
+  central.writeUInt32LE(h.crc, 16);
+  central.writeUInt32LE(h.csize, 20);
+  central.writeUInt32LE(h.size, 24);
+  central.writeUInt16LE(h.name.length, 28);
+  central.writeUInt32LE(localOffset, 42);
+  return Buffer.concat([central, h.name]);
+}
+
+function endOfCentralDirectory(entries: number, cdLength: number, cdOffset: number): Buffer {
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(entries, 8);
+  eocd.writeUInt16LE(entries, 10);
+  eocd.writeUInt32LE(cdLength, 12);
+  eocd.writeUInt32LE(cdOffset, 16);
+  return eocd;
+}
+
 /** A plain zip (no zip64, no data descriptors), stored or deflated per entry. */
 export function buildZip(entries: ZipEntrySpec[], opts: { zip64Locator?: boolean } = {}): Uint8Array {
   const locals: Buffer[] = [];
@@ -314,44 +357,112 @@ export function buildZip(entries: ZipEntrySpec[], opts: { zip64Locator?: boolean
   for (const e of entries) {
     const method = e.method ?? 0;
     const body = method === 8 ? deflateRawSync(e.data) : Buffer.from(e.data);
-    const name = Buffer.from(e.name, "utf8");
-    const crc = crc32(e.data);
-    const size = e.declaredSize ?? e.data.length;
-    const csize = e.compressedSizeOverride ?? body.length;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(e.flags ?? 0, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(csize, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(e.flags ?? 0, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(csize, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, body);
-    centrals.push(central, name);
-    offset += 30 + name.length + body.length;
+    const h: ZipHeader = {
+      name: Buffer.from(e.name, "utf8"),
+      method,
+      flags: e.flags ?? 0,
+      crc: crc32(e.data),
+      csize: e.compressedSizeOverride ?? body.length,
+      size: e.declaredSize ?? e.data.length,
+    };
+    const local = localHeader(h);
+    locals.push(local, body);
+    centrals.push(centralHeader(h, offset));
+    offset += local.length + body.length;
   }
   const cd = Buffer.concat(centrals);
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(entries.length, 8);
-  eocd.writeUInt16LE(entries.length, 10);
-  eocd.writeUInt32LE(cd.length, 12);
-  eocd.writeUInt32LE(offset, 16);
   const locator = Buffer.alloc(opts.zip64Locator ? 20 : 0);
   if (opts.zip64Locator) locator.writeUInt32LE(0x07064b50, 0);
-  return Buffer.concat([...locals, cd, locator, eocd]);
+  return Buffer.concat([...locals, cd, locator, endOfCentralDirectory(entries.length, cd.length, offset)]);
+}
+
+/**
+ * A file written front to back whose zero runs are holes: a multi-GB test or bench file costs no disk
+ * (sparse) and no memory. With `sha256`, its digest is computed along the way, zero runs included.
+ */
+export class SparseFile {
+  private readonly fd: number;
+  private readonly hash: Hash | undefined;
+  private offset = 0;
+
+  constructor(
+    readonly path: string,
+    opts: { sha256?: boolean } = {},
+  ) {
+    this.fd = openSync(path, "w");
+    this.hash = opts.sha256 ? createHash("sha256") : undefined;
+  }
+
+  get size(): number {
+    return this.offset;
+  }
+
+  write(bytes: Uint8Array): this {
+    writeSync(this.fd, bytes, 0, bytes.length, this.offset);
+    this.hash?.update(bytes);
+    this.offset += bytes.length;
+    return this;
+  }
+
+  zeros(n: number): this {
+    if (this.hash) for (let left = n; left > 0; left -= ZERO_CHUNK.length) this.hash.update(ZERO_CHUNK.subarray(0, Math.min(left, ZERO_CHUNK.length)));
+    this.offset += n;
+    return this;
+  }
+
+  close(): { size: number; sha256?: string } {
+    ftruncateSync(this.fd, this.offset);
+    closeSync(this.fd);
+    return { size: this.offset, sha256: this.hash?.digest("hex") };
+  }
+}
+
+const ZERO_CHUNK = new Uint8Array(16 * 1024 * 1024);
+
+/** Content given as bytes and runs of zeros (a number: that many zero bytes). */
+export type SparseParts = (Uint8Array | number)[];
+
+function partsCrc32(parts: SparseParts): number {
+  let crc = 0;
+  for (const part of parts) {
+    if (typeof part !== "number") crc = crc32(part, crc);
+    else for (let left = part; left > 0; left -= ZERO_CHUNK.length) crc = crc32(ZERO_CHUNK.subarray(0, Math.min(left, ZERO_CHUNK.length)), crc);
+  }
+  return crc;
+}
+
+/** A stored zip on disk whose entries' zero runs are holes; under 4 GiB (no zip64). */
+export function writeSparseZip(path: string, entries: { name: string; parts: SparseParts }[], opts: { sha256?: boolean } = {}) {
+  const file = new SparseFile(path, opts);
+  const centrals: Buffer[] = [];
+  for (const e of entries) {
+    const size = e.parts.reduce((n: number, p) => n + (typeof p === "number" ? p : p.length), 0);
+    const h: ZipHeader = { name: Buffer.from(e.name, "utf8"), method: 0, flags: 0, crc: partsCrc32(e.parts), csize: size, size };
+    centrals.push(centralHeader(h, file.size));
+    file.write(localHeader(h));
+    for (const part of e.parts) typeof part === "number" ? file.zeros(part) : file.write(part);
+  }
+  const cd = Buffer.concat(centrals);
+  const cdOffset = file.size;
+  if (cdOffset + cd.length + 22 >= 2 ** 32) throw new Error("writeSparseZip: zip64 would be needed");
+  file.write(cd).write(endOfCentralDirectory(entries.length, cd.length, cdOffset));
+  return file.close();
+}
+
+/** A safetensors file on disk: a real header for `tensors` (laid out in order), zero data (a hole). */
+export function writeSparseSafetensors(path: string, tensors: { name: string; dtype: "F32" | "F16" | "U8"; shape: number[] }[], opts: { sha256?: boolean } = {}) {
+  const width = { F32: 4, F16: 2, U8: 1 };
+  let offset = 0;
+  const header: Record<string, unknown> = { __metadata__: { format: "pt" } };
+  for (const t of tensors) {
+    const bytes = t.shape.reduce((n, d) => n * d, width[t.dtype]);
+    header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  const json = enc.encode(JSON.stringify(header));
+  const length = new Uint8Array(8);
+  new DataView(length.buffer).setBigUint64(0, BigInt(json.length), true);
+  return { ...new SparseFile(path, opts).write(length).write(json).zeros(offset).close(), headerBytes: json.length, dataBytes: offset };
 }
 
 /** PyTorch's torch.save layout: archive/data.pkl plus storages and bookkeeping files. */
