@@ -178,22 +178,25 @@ async function storeEnvelope(store: ReturnType<typeof createObjectStore>, envelo
     const stored = await store.putBlob(Readable.from([bytes]), { expectedSha256: sha256 });
     files.push({ path: filePath, sha256: stored.digest, size: stored.size });
   }
-  files.sort((a, b) => (a.path < b.path ? -1 : 1));
+  const runs = claimedRuns(envelope.manifest, files, checkKinds);
+  return { runs, evaluationDigest: files.find((f) => f.path === "eval.csv")!.sha256 };
+}
+
+/** The runs a worker would claim for a version of these stored files, one per kind. */
+export function claimedRuns(sent: { name: string; version: string; [field: string]: unknown }, stored: ClaimedRun["files"], kinds: readonly CheckKind[]): ClaimedRun[] {
+  const files = [...stored].sort((a, b) => (a.path < b.path ? -1 : 1));
   // What upload-version.ts stores (canonicalManifest): the sent manifest with every file's digest,
   // size and media type, in canonical key order. The child parses it with the envelope schema.
   // Thresholds are what request-checks.ts stores for a model without policy overrides.
   const manifest = JSON.parse(
     canonicalJson({
-      ...envelope.manifest,
+      ...sent,
       files: Object.fromEntries(files.map((f) => [f.path, { sha256: f.sha256, size: f.size, mediaType: mediaTypeFor(f.path) }])),
     }),
   ) as Record<string, unknown>;
   const manifestDigest = createHash("sha256").update(canonicalJson(manifest)).digest("hex");
-  const version = { id: randomUUID(), model: envelope.manifest.name, version: envelope.manifest.version, manifestDigest, manifest };
-  const runs = checkKinds.map(
-    (kind): ClaimedRun => ({ id: randomUUID(), kind, attempt: 1, seed: SEED, thresholds: thresholdsToStore(kind, defaultThresholds), version, files }),
-  );
-  return { runs, evaluationDigest: files.find((f) => f.path === "eval.csv")!.sha256 };
+  const version = { id: randomUUID(), model: sent.name, version: sent.version, manifestDigest, manifest };
+  return kinds.map((kind): ClaimedRun => ({ id: randomUUID(), kind, attempt: 1, seed: SEED, thresholds: thresholdsToStore(kind, defaultThresholds), version, files }));
 }
 
 function blobPath(dataDir: string, digest: string): string {
@@ -298,7 +301,7 @@ async function infer(session: ort.InferenceSession, features: Float32Array, rows
 // Sandboxed runs
 
 /** Runs the checks through a pool of `concurrency` sandboxes, in the order the worker receives them. */
-async function runChecks(runs: ClaimedRun[], concurrency: number, limits: SandboxLimits): Promise<CheckSetRun> {
+export async function runChecks(runs: ClaimedRun[], concurrency: number, limits: SandboxLimits): Promise<CheckSetRun> {
   const monitor = watchSandboxes();
   const starting = new StartLock();
   const busyBefore = machineBusySeconds();
@@ -467,7 +470,7 @@ function sandboxPids(): number[] {
   });
 }
 
-function describeCpu(): ChecksResult["machine"] {
+export function describeCpu(): ChecksResult["machine"] {
   const cpuinfo = (() => {
     try {
       return readFileSync("/proc/cpuinfo", "utf8");

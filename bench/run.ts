@@ -4,13 +4,15 @@
 //   1. production mode (Postgres + s3rver): upload/download throughput vs the raw S3 SDK,
 //      server memory during 256 MiB / 1 GiB / 2 GiB uploads, alias resolution vs bare http+pg;
 //   2. embedded default (PGlite + filesystem): throughput vs raw disk, server memory;
-//   3. checks: the four checks in their sandboxes on a 1,000,000-row evaluation set vs raw onnxruntime.
+//   3. checks: the four checks in their sandboxes on a 1,000,000-row evaluation set vs raw onnxruntime;
+//   4. scan: the security check on a 10 GiB safetensors file and 3 GiB PyTorch zips (sparse files).
 //
 // Environment: NEXT_DIST_DIR (default .next-bench: other work builds .next concurrently);
 // BENCH_BUILD=1 rebuilds even if a build exists; BENCH_QUICK=1 shrinks every size and duration to
 // check the harness itself in under a minute — its report goes to a temp file, never over RESULTS.md;
 // BENCH_ONLY=checks runs phase 3 alone (about a minute, no build, no Postgres) and replaces only the
-// checks section of RESULTS.md, keeping the other sections of the previous run as they were.
+// checks section of RESULTS.md, keeping the other sections of the previous run as they were;
+// BENCH_ONLY=scan does the same for phase 4 (about a minute; `df -h /tmp` needs no room: sparse files).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
@@ -28,18 +30,20 @@ import { measureUploadMemory } from "./memory.ts";
 import { createPayloadFile, type PayloadFile } from "./payload.ts";
 import { findAppServerPid, startChildServer } from "./processes.ts";
 import { registryApi } from "./registry-client.ts";
-import { printChecksSummary, printSummary, readPrevious, renderResults, spliceChecksSection, type BenchResults } from "./report.ts";
+import { printChecksSummary, printScanSummary, printSummary, readPrevious, renderResults, spliceChecksSection, spliceScanSection, type BenchResults } from "./report.ts";
+import { measureLargeScans, type ScanResult } from "./scan.ts";
 import { GiB, MiB } from "./stats.ts";
 import { measureFilesystemThroughput, measureS3Throughput } from "./throughput.ts";
 import { createWorkspace, type Workspace } from "./workspace.ts";
 
 const quick = process.env.BENCH_QUICK === "1";
 const only = process.env.BENCH_ONLY || undefined;
-if (only !== undefined && only !== "checks") throw new Error(`BENCH_ONLY=${only}: the only phase that runs alone is 'checks'`);
+if (only !== undefined && only !== "checks" && only !== "scan") throw new Error(`BENCH_ONLY=${only}: the phases that run alone are 'checks' and 'scan'`);
 const SETTINGS = quick
   ? { throughputBytes: 64 * MiB, rounds: 2, memorySizes: [16 * MiB, 32 * MiB, 64 * MiB], aliasSeconds: 3, warmupSeconds: 1 }
   : { throughputBytes: 1 * GiB, rounds: 3, memorySizes: [256 * MiB, 1 * GiB, 2 * GiB], aliasSeconds: 10, warmupSeconds: 8 };
 const CHECKS_SETTINGS = quick ? { rows: 50_000, tinyRows: 1000, rawRounds: 2, rounds: 1 } : { rows: 1_000_000, tinyRows: 1000, rawRounds: 3, rounds: 3 };
+const SCAN_SETTINGS = quick ? { safetensorsBytes: 1 * GiB, zipStorageBytes: 256 * MiB, rounds: 1 } : { safetensorsBytes: 10 * GiB, zipStorageBytes: 3 * GiB, rounds: 3 };
 const ALIAS_CONNECTIONS = 32;
 const RESULTS_FILE = fileURLToPath(new URL("./RESULTS.md", import.meta.url));
 const THROUGHPUT_MODEL = "bench-throughput";
@@ -60,6 +64,11 @@ try {
     printChecksSummary(checks);
     await writeFile(resultsFile, spliceChecksSection(readPrevious(RESULTS_FILE), checks));
     log(`wrote the checks section of ${path.relative(process.cwd(), resultsFile)} (other sections kept from ${path.relative(process.cwd(), RESULTS_FILE)})`);
+  } else if (only === "scan") {
+    const scan = await scanPhase(workspace);
+    printScanSummary(scan);
+    await writeFile(resultsFile, spliceScanSection(readPrevious(RESULTS_FILE), scan));
+    log(`wrote the large-artifact scan section of ${path.relative(process.cwd(), resultsFile)} (other sections kept from ${path.relative(process.cwd(), RESULTS_FILE)})`);
   } else {
     await fullRun(workspace);
   }
@@ -76,6 +85,7 @@ async function fullRun(workspace: Workspace) {
   const embedded = await embeddedMode(workspace, payload);
   // Last, with no registry running: the checks have the two cores to themselves, as a dedicated worker would.
   const checks = await checksPhase(workspace);
+  const scan = await scanPhase(workspace);
   const results: BenchResults = {
     machine: production.machine,
     durationSeconds: (performance.now() - started) / 1000,
@@ -83,6 +93,7 @@ async function fullRun(workspace: Workspace) {
     memory: [production.memory, embedded.memory],
     alias: production.alias,
     checks,
+    scan,
   };
   printSummary(results);
   await writeFile(resultsFile, renderResults(results, readPrevious(RESULTS_FILE)));
@@ -93,6 +104,12 @@ async function fullRun(workspace: Workspace) {
 async function checksPhase(workspace: Workspace): Promise<ChecksResult> {
   log(`checks on ${CHECKS_SETTINGS.rows.toLocaleString("en-US")} rows`);
   return measureChecks(workspace, log, CHECKS_SETTINGS);
+}
+
+/** The security check on artifacts far larger than its memory limit (sparse files). */
+async function scanPhase(workspace: Workspace): Promise<ScanResult> {
+  log(`large-artifact security scan: ${SCAN_SETTINGS.safetensorsBytes / GiB} GiB safetensors, ${SCAN_SETTINGS.zipStorageBytes / GiB} GiB torch zips`);
+  return measureLargeScans(workspace, log, SCAN_SETTINGS);
 }
 
 /** Postgres + S3 protocol (s3rver): memory, throughput against the raw SDK, alias resolution. */

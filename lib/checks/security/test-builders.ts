@@ -266,7 +266,18 @@ export type JoblibArray = { dtype: string; shape: number[]; data: Uint8Array; al
  * surrounding state dict once the array has been read, so payloads can hide behind the array data.
  */
 export function joblibLike(arrays: JoblibArray[], after?: (p: PickleBuilder) => void, before?: (p: PickleBuilder) => void): Uint8Array {
-  const p = pickle()
+  return Buffer.concat(joblibParts(arrays, after, before) as Uint8Array[]);
+}
+
+/** joblibLike as parts, where an array's data may be a run of zeros (a number), for sparse files. */
+export function joblibParts(
+  arrays: (Omit<JoblibArray, "data"> & { data: Uint8Array | number })[],
+  after?: (p: PickleBuilder) => void,
+  before?: (p: PickleBuilder) => void,
+): SparseParts {
+  const parts: SparseParts = [];
+  let written = 0;
+  let p = pickle()
     .proto(4)
     .unicode("sklearn.tree._classes").unicode("DecisionTreeClassifier").stackGlobal().memoize()
     .emptyTuple().newobj().memoize()
@@ -290,13 +301,19 @@ export function joblibLike(arrays: JoblibArray[], after?: (p: PickleBuilder) => 
     if (a.alignment !== false) p.unicode("numpy_array_alignment_bytes").int(16);
     p.setitems().build();
     if (a.alignment !== false) {
-      const padding = 16 - ((p.length + 1) % 16);
+      const padding = 16 - ((written + p.length + 1) % 16);
       p.raw(padding).raw(new Uint8Array(padding).fill(0xff));
     }
-    p.raw(a.data).setitem();
+    if (typeof a.data === "number") {
+      parts.push(p.bytes(), a.data);
+      written += p.length + a.data;
+      p = pickle();
+    } else p.raw(a.data);
+    p.setitem();
   });
   after?.(p);
-  return p.build().stop().bytes();
+  parts.push(p.build().stop().bytes());
+  return parts;
 }
 
 export type ZipEntrySpec = {
