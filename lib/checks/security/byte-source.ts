@@ -116,8 +116,8 @@ export function inflateStream(parent: ByteSource, format: InflateFormat): AsyncI
   return pipeline(Readable.from(parent.read(0), { objectMode: false }), inflater, () => {});
 }
 
-/** What one full pass over a stream learned: its length, CRC-32, its last bytes and, when small, all of it. */
-export type Measured = { size: number; crc: number; tail: Uint8Array; bytes?: Uint8Array };
+/** What one full pass over a stream learned: its length, its last bytes, when asked its CRC-32 and, when small, all of it. */
+export type Measured = { size: number; crc?: number; tail: Uint8Array; bytes?: Uint8Array };
 
 /** Thrown by measure() as soon as a stream passes its byte limit. */
 export class StreamTooLargeError extends Error {
@@ -130,9 +130,9 @@ export class StreamTooLargeError extends Error {
  * Reads `chunks` to the end once, holding at most `keepWhole` bytes (kept whole only if the stream is
  * no longer) plus its last TAIL_BYTES; stops with StreamTooLargeError once it passes `maxBytes`.
  */
-export async function measure(chunks: AsyncIterable<Uint8Array>, opts: { maxBytes: number; keepWhole: number; signal?: AbortSignal }): Promise<Measured> {
+export async function measure(chunks: AsyncIterable<Uint8Array>, opts: { maxBytes: number; keepWhole: number; crc?: boolean; signal?: AbortSignal }): Promise<Measured> {
   let size = 0;
-  let crc = 0;
+  let crc = opts.crc ? 0 : undefined;
   let kept: Uint8Array[] | null = [];
   let recent: Uint8Array[] = [];
   let recentBytes = 0;
@@ -140,7 +140,7 @@ export async function measure(chunks: AsyncIterable<Uint8Array>, opts: { maxByte
     opts.signal?.throwIfAborted();
     size += chunk.length;
     if (size > opts.maxBytes) throw new StreamTooLargeError(opts.maxBytes);
-    crc = crc32(chunk, crc);
+    if (crc !== undefined) crc = crc32(chunk, crc);
     if (kept && size <= opts.keepWhole) kept.push(chunk);
     else kept = null;
     recent.push(chunk);

@@ -180,13 +180,14 @@ export class ZipArchive {
     let measured: Measured;
     if (entry.method === 0) {
       if (data.size > budget) throw this.tooLarge(entry);
-      measured = await measure(data.read(0), { maxBytes: Number.POSITIVE_INFINITY, keepWhole: KEEP_IN_MEMORY_BYTES, signal });
+      measured = await measure(data.read(0), { maxBytes: Number.POSITIVE_INFINITY, keepWhole: KEEP_IN_MEMORY_BYTES, crc: true, signal });
     } else {
       if (entry.uncompressedSize > budget) throw this.tooLarge(entry);
       try {
         measured = await measure(inflateStream(data, "deflate-raw"), {
           maxBytes: Math.max(1, Math.min(budget, entry.uncompressedSize + 1)),
           keepWhole: KEEP_IN_MEMORY_BYTES,
+          crc: true,
           signal,
         });
       } catch (e) {
