@@ -4,7 +4,7 @@
 // real files, real onnxruntime.
 import { spawn, type ChildProcess } from "node:child_process";
 import { Readable } from "node:stream";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -247,13 +247,17 @@ describe("sandbox limits", () => {
     const versionOf = (artifact: string) => ({ ...run.version, manifest: { name: "m", version: "1.0.0", artifact: { path: artifact, format: artifact.endsWith(".pkl") ? "pickle" : "safetensors" } } });
     const limits = { timeoutMs: 60_000, memoryLimitBytes: 1024 ** 3, storage };
 
-    const tight = await runCheckInSandbox({ ...run, version: versionOf("extra.pkl"), files: [pkl] }, { ...limits, maxScanBytes: pkl.size - 1 });
-    expect(tight.outcome.findings.map((f) => f.code)).toEqual(["artifact_too_large"]);
-    expect(tight.outcome.metrics).toMatchObject({ scanLimitBytes: pkl.size - 1, limitBytes: pkl.size - 1 });
+    try {
+      const tight = await runCheckInSandbox({ ...run, version: versionOf("extra.pkl"), files: [pkl] }, { ...limits, maxScanBytes: pkl.size - 1 });
+      expect(tight.outcome.findings.map((f) => f.code)).toEqual(["artifact_too_large"]);
+      expect(tight.outcome.metrics).toMatchObject({ scanLimitBytes: pkl.size - 1, limitBytes: pkl.size - 1 });
 
-    const both = await runCheckInSandbox({ ...run, version: versionOf("model.safetensors"), files: [st, pkl] }, { ...limits, maxScanBytes: 1024 ** 2 });
-    expect(both.outcome.verdict, both.outcome.summary).toBe("pass");
-    expect(both.outcome.metrics).toMatchObject({ safetensors: { tensors: 1, dataBytes: 16 }, extraFilesScanned: ["extra.pkl"], scanLimitBytes: 1024 ** 2 });
+      const both = await runCheckInSandbox({ ...run, version: versionOf("model.safetensors"), files: [st, pkl] }, { ...limits, maxScanBytes: 1024 ** 2 });
+      expect(both.outcome.verdict, both.outcome.summary).toBe("pass");
+      expect(both.outcome.metrics).toMatchObject({ safetensors: { tensors: 1, dataBytes: 16 }, extraFilesScanned: ["extra.pkl"], scanLimitBytes: 1024 ** 2 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("a check that exceeds its memory limit ends as an error that says so", async () => {
