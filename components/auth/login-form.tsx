@@ -33,7 +33,13 @@ export function LoginForm({ callbackUrl, initialError }: { callbackUrl: string; 
         window.location.assign(callbackUrl);
         return;
       }
-      setError(result?.error === "CredentialsSignin" || !result?.error ? "Incorrect email or password." : "Sign-in failed. Try again in a moment.");
+      setError(
+        result?.error === "RateLimited"
+          ? "Too many failed sign-ins for this account or from this network. Wait 15 minutes and try again."
+          : result?.error === "CredentialsSignin" || !result?.error
+            ? "Incorrect email or password."
+            : "Sign-in failed. Try again in a moment.",
+      );
     } catch {
       setError("The registry did not answer. Check your connection and try again.");
     }

@@ -4,11 +4,13 @@
 import { z } from "zod";
 import { auditEventSchema, auditQuery } from "../audit/list-events.ts";
 import { emailSchema } from "../auth/email.ts";
+import { actions } from "../auth/permissions.ts";
 import { roleSchema, scopeSchema } from "../auth/roles.ts";
+import { MIN_PASSWORD_LENGTH } from "../auth/users.ts";
 import { defineEndpoint } from "./endpoint.ts";
 import { pageSchema, paginationQuery } from "../http/pagination.ts";
 import { problemSchema } from "../http/problem.ts";
-import { createModelBody, modelViewSchema, updateModelBody } from "../registry/models.ts";
+import { createModelBody, modelViewSchema, setOwnersBody, updateModelBody } from "../registry/models.ts";
 import { modelNameSchema } from "../registry/rules.ts";
 import { aliasViewSchema, versionSummarySchema, versionViewSchema } from "../registry/versions.ts";
 import { checksViewSchema } from "../checks/list-check-runs.ts";
@@ -38,8 +40,18 @@ export const healthSchema = z
   .meta({ id: "Health" });
 
 export const userViewSchema = z
-  .object({ id: z.string(), email: z.string(), name: z.string(), role: roleSchema, createdAt: z.string(), disabledAt: z.string().nullable() })
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: roleSchema,
+    createdAt: z.string(),
+    disabledAt: z.string().nullable(),
+    mustChangePassword: z.boolean().describe("the user must choose a new password at the next sign-in"),
+  })
   .meta({ id: "User" });
+
+const passwordSchema = z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(200);
 
 export const tokenViewSchema = z
   .object({
@@ -52,6 +64,7 @@ export const tokenViewSchema = z
     lastUsedAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
     createdAt: z.string(),
+    parentId: z.string().nullable().describe("the token that minted this one (its scopes and expiry bound this one's); null for root tokens"),
   })
   .meta({ id: "ApiToken" });
 
@@ -292,7 +305,12 @@ export const endpoints = {
     summary: "Create a user (admin)",
     action: "users.manage",
     body: z
-      .strictObject({ email: emailSchema, name: z.string().min(1).max(200), role: roleSchema, password: z.string().min(12).max(200).optional() })
+      .strictObject({
+        email: emailSchema,
+        name: z.string().min(1).max(200),
+        role: roleSchema,
+        password: passwordSchema.optional().describe("omit it for a user who signs in only through single sign-on"),
+      })
       .meta({ id: "CreateUser" }),
     responses: { 201: { description: "Created", schema: userViewSchema }, ...common, 409: problem("Email taken"), 422: problem("Invalid body") },
   }),
@@ -306,6 +324,94 @@ export const endpoints = {
     query: paginationQuery,
     responses: { 200: { description: "A page of users", schema: pageSchema(userViewSchema) }, ...common },
   }),
+  getUser: defineEndpoint({
+    id: "getUser",
+    method: "GET",
+    path: "/api/v1/users/{id}",
+    tag: "Users & tokens",
+    summary: "Get a user (admin)",
+    action: "users.manage",
+    params: z.object({ id: z.uuid() }),
+    responses: { 200: { description: "The user", schema: userViewSchema }, ...common, 404: problem("No such user") },
+  }),
+  updateUser: defineEndpoint({
+    id: "updateUser",
+    method: "PATCH",
+    path: "/api/v1/users/{id}",
+    tag: "Users & tokens",
+    summary: "Change a user's role or name, disable/enable them, or reset their password (admin; audited)",
+    description:
+      "Disabling, demoting (any role change that takes a permission away) and a password reset end the user's sessions and API tokens at once. A reset makes the user choose a new password at the next sign-in; without `password` one is generated and returned once as `temporaryPassword`. The last active admin can be neither disabled nor demoted (409 last_admin).",
+    action: "users.manage",
+    params: z.object({ id: z.uuid() }),
+    body: z
+      .strictObject({
+        role: roleSchema.optional(),
+        name: z.string().min(1).max(200).optional(),
+        disabled: z.boolean().optional(),
+        resetPassword: z.strictObject({ password: passwordSchema.optional() }).optional(),
+      })
+      .refine((b) => Object.keys(b).length > 0, "send at least one of role, name, disabled, resetPassword")
+      .meta({ id: "UpdateUser" }),
+    responses: {
+      200: {
+        description: "The user",
+        schema: z.object({
+          user: userViewSchema,
+          temporaryPassword: z.string().optional().describe("the generated password (shown once)"),
+          revoked: z.object({ sessions: z.number().int(), tokens: z.number().int() }).optional(),
+        }),
+      },
+      ...common,
+      404: problem("No such user"),
+      409: problem("The last active admin cannot be disabled or demoted"),
+      422: problem("Invalid body"),
+    },
+  }),
+  getMe: defineEndpoint({
+    id: "getMe",
+    method: "GET",
+    path: "/api/v1/me",
+    tag: "Users & tokens",
+    summary: "Who this credential is, and what it may do (the permission table applied to it)",
+    action: "tokens.own",
+    responses: {
+      200: {
+        description: "The caller",
+        schema: z.object({
+          id: z.string(),
+          email: z.string(),
+          role: roleSchema,
+          scopes: z.array(scopeSchema),
+          credential: z.string().nullable().describe("token:<id>, session:<id> or bootstrap"),
+          allowed: z.array(z.enum(actions as [string, ...string[]])).describe("the actions this credential may perform (resource rules such as model ownership apply on top)"),
+        }),
+      },
+      ...common,
+    },
+  }),
+  changePassword: defineEndpoint({
+    id: "changePassword",
+    method: "POST",
+    path: "/api/v1/me/password",
+    tag: "Users & tokens",
+    summary: "Change your own password (signed in in a browser; the current password is required)",
+    description: "Your other browser sessions end; API tokens stay. Not available to API tokens.",
+    action: "account.password",
+    body: z.strictObject({ current: z.string().min(1).max(200), next: passwordSchema }).meta({ id: "ChangePassword" }),
+    responses: { 204: { description: "Changed" }, ...common, 422: problem("Invalid body, or the new password is too short or unchanged") },
+  }),
+  setModelOwners: defineEndpoint({
+    id: "setModelOwners",
+    method: "PUT",
+    path: "/api/v1/models/{name}/owners",
+    tag: "Models",
+    summary: "Replace a model's owners (admin; audited). Owners upload versions and edit the model",
+    action: "model.manage_owners",
+    params: modelParams,
+    body: setOwnersBody,
+    responses: { 200: { description: "The model", schema: modelViewSchema }, ...common, 404: problem("No such model"), 422: problem("Unknown or disabled user") },
+  }),
   createToken: defineEndpoint({
     id: "createToken",
     method: "POST",
@@ -317,8 +423,8 @@ export const endpoints = {
       .strictObject({
         name: z.string().min(1).max(100),
         scopes: z.array(scopeSchema).min(1),
-        expiresAt: z.iso.datetime({ offset: true }).optional(),
-        userEmail: emailSchema.optional().describe("admin only: create the token for another user"),
+        expiresAt: z.iso.datetime({ offset: true }).optional().describe("default: never, or the minting token's own expiry, which it may not exceed"),
+        userEmail: emailSchema.optional().describe("admin only: create the token for another user (never with the review scope)"),
       })
       .meta({ id: "CreateToken" }),
     responses: {

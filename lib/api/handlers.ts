@@ -4,13 +4,15 @@ import type { z } from "zod";
 import { listAuditEvents } from "../audit/list-events.ts";
 import { verifyAuditChain } from "../audit/verify-chain.ts";
 import { createApiToken, listApiTokens, revokeApiToken } from "../auth/tokens.ts";
-import { createUser, listUsers } from "../auth/users.ts";
+import { actions, can } from "../auth/permissions.ts";
+import { credentialOf } from "../auth/roles.ts";
+import { changeOwnPassword, createUser, getUser, listUsers, updateUser } from "../auth/users.ts";
 import { listCheckRuns } from "../checks/list-check-runs.ts";
 import { rerunChecks } from "../checks/request-checks.ts";
 import { json, type ApiResponse } from "../http/response.ts";
 import { getModelPolicy, updateModelPolicy } from "../policy/stage-policy.ts";
 import { downloadVersionFile } from "../registry/download-file.ts";
-import { createModel, getModel, listModels, updateModel } from "../registry/models.ts";
+import { createModel, getModel, listModels, setModelOwners, updateModel } from "../registry/models.ts";
 import { uploadVersion } from "../registry/upload-version.ts";
 import { getVersion, listVersions, resolveAlias } from "../registry/versions.ts";
 import { checkHealth } from "../server/health.ts";
@@ -83,7 +85,23 @@ export const handlers: Handlers = {
   verifyAudit: async ({ services }) => json(await verifyAuditChain(services.prisma)),
 
   createUser: async ({ actor, body, services }) => json(await createUser(services.prisma, { actor, ...body }), { status: 201 }),
-  listUsers: async ({ query, services }) => json(await listUsers(services.prisma, query)),
+  listUsers: async ({ actor, query, services }) => json(await listUsers(services.prisma, { actor, ...query })),
+  getUser: async ({ actor, params, services }) => json(await getUser(services.prisma, { actor, id: params.id })),
+  updateUser: async ({ actor, params, body, services }) => json(await updateUser(services.prisma, { actor, id: params.id, ...body })),
+  getMe: async ({ actor }) =>
+    json({
+      id: actor.id,
+      email: actor.email,
+      role: actor.role,
+      scopes: actor.scopes,
+      credential: credentialOf(actor),
+      allowed: actions.filter((a) => can(actor, a)),
+    }),
+  changePassword: async ({ actor, body, services }) => {
+    await changeOwnPassword(services.prisma, { actor, current: body.current, next: body.next });
+    return { status: 204 };
+  },
+  setModelOwners: async ({ actor, params, body, services }) => json(await setModelOwners(services.prisma, { actor, name: params.name, emails: body.emails })),
 
   createToken: async ({ actor, body, services }) => {
     const { token, view } = await createApiToken(services.prisma, {

@@ -10,7 +10,7 @@ import type { Actor } from "../auth/roles.ts";
 import { actorFromSessionRequest } from "../auth/session.ts";
 import { authenticateBearer } from "../auth/tokens.ts";
 import { isUniqueViolation, isRecordNotFound } from "../db/errors.ts";
-import { AppError, badRequest, notFound, type FieldError } from "../http/errors.ts";
+import { AppError, badRequest, forbidden, notFound, type FieldError } from "../http/errors.ts";
 import { readJsonBody } from "../http/json-body.ts";
 import { toProblem } from "../http/problem.ts";
 import { parseRequestTarget } from "../http/request-target.ts";
@@ -24,6 +24,8 @@ import { endpoints, type EndpointId } from "./endpoints.ts";
 import { handlers } from "./handlers.ts";
 
 export const API_PREFIX = "/api/v1";
+
+const PASSWORD_CHANGE_ENDPOINTS = new Set<EndpointId>(["changePassword", "getMe"]);
 
 type Route = { def: EndpointDef; id: EndpointId; segments: (string | { param: string })[]; rest: boolean; staticCount: number };
 
@@ -84,6 +86,9 @@ export function createApiDispatcher(services: Services, log: Logger): ApiDispatc
       const headers = headerBag(req);
       const actor = await authenticate(services, headers, method);
       if (route.def.action !== "public") assertAllowed(actor, route.def.action);
+      // A generated or reset password is replaced before the session may do anything else.
+      if (actor && "mustChangePassword" in actor && actor.mustChangePassword && !PASSWORD_CHANGE_ENDPOINTS.has(route.id))
+        throw forbidden("password_change_required", "choose a new password first (POST /api/v1/me/password, or sign in to the web UI)");
       const params = parse("params", route.def.params, found.params!);
       const query = parse("query", route.def.query, target.query);
       const body = route.def.body

@@ -19,7 +19,11 @@ export const LEGACY_HASH_VERSION = 1;
 export const CURRENT_HASH_VERSION = 2;
 
 /** Who acted, and with which credential (an Actor carries tokenId / sessionId when one authenticated it). */
-export type AuditActor = Pick<Actor, "type" | "id" | "tokenId" | "sessionId"> | { type: "system"; id: string };
+/** Who acted: a credential's actor, the registry itself, or an unauthenticated client (failed sign-ins). */
+export type AuditActor =
+  | Pick<Actor, "type" | "id" | "tokenId" | "sessionId">
+  | { type: "system"; id: string }
+  | { type: "anonymous"; id: string };
 
 export type AuditInput = {
   actor: AuditActor;

@@ -39,22 +39,13 @@ export type Actor = {
 
 /**
  * The credential that acted, as recorded on audit events: `token:<id>`, `session:<id>`,
- * `bootstrap`, or null (system actions, and sessions from before sessions had ids).
+ * `bootstrap`, `cli` (direct CLI commands), or null (system actions, and sessions from before sessions had ids).
  */
-export function credentialOf(actor: { type: string; tokenId?: string; sessionId?: string }): string | null {
+export function credentialOf(actor: { type: string; id?: string; tokenId?: string; sessionId?: string }): string | null {
   if (actor.tokenId) return `token:${actor.tokenId}`;
   if (actor.sessionId) return `session:${actor.sessionId}`;
-  if (actor.type === "bootstrap") return "bootstrap";
+  if (actor.type === "bootstrap") return actor.id === "cli" ? "cli" : "bootstrap";
   return null;
 }
 
 export const systemActor = { type: "system", id: "registry" } as const;
-
-export function hasScope(actor: Actor, scope: Scope): boolean {
-  return actor.scopes.includes(scope);
-}
-
-/** Reading the audit log and decisions is for auditors and admins. */
-export function canReadAudit(actor: Actor): boolean {
-  return (actor.role === "auditor" || actor.role === "admin") && hasScope(actor, "read");
-}

@@ -1,18 +1,16 @@
 // Browser sessions as an alternative credential to API tokens. A signed-in person's next-auth
 // session cookie (an encrypted JWT) resolves to the same Actor shape a Bearer token does, so route
-// handlers and services never care which one was used. The JWT only names the user: role and
-// enabled state are re-read from the database on every request, so disabling a user or changing
-// their role takes effect immediately instead of when the cookie expires.
+// handlers and services never care which one was used. The JWT only names a server-side session
+// (lib/auth/sessions.ts): the session, the user's role and enabled state are read from the database
+// on every request, so signing out, disabling or demoting takes effect at once, not when the cookie
+// expires.
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { decode } from "next-auth/jwt";
 import type { Tx } from "../db/types.ts";
 import { readOrCreateKeyFile } from "../integrity/key-file.ts";
 import { forbidden } from "../http/errors.ts";
-import { roleScopes, type Actor, type Role } from "./roles.ts";
-
-/** How long a browser session lasts without activity (next-auth rolls it forward on use). */
-export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+import { actorForSession, type SessionActor } from "./sessions.ts";
 
 /** Per key file, so tests with several data directories in one process each get their own. */
 const secretCache = new Map<string, string>();
@@ -66,26 +64,24 @@ export function readSessionToken(cookieHeader: string | null, secure: boolean): 
   return chunks.length ? chunks.join("") : undefined;
 }
 
-/** The actor a signed-in user acts as: all the scopes their current role allows. */
-export async function actorForUserId(db: Tx, userId: string): Promise<Actor | undefined> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, role: true, disabledAt: true } });
-  if (!user || user.disabledAt) return undefined;
-  const role = user.role as Role;
-  return { type: "user", id: user.id, email: user.email, role, scopes: [...roleScopes[role]] };
-}
-
-/** Decode a session token and resolve its user; undefined for a missing, forged or expired token. */
-export async function actorFromSessionToken(db: Tx, token: string | undefined, secret: string): Promise<Actor | undefined> {
+/** The session id a next-auth JWT names (`sid`), or undefined for a missing, forged or expired token. */
+export async function sessionIdFromToken(token: string | undefined, secret: string): Promise<string | undefined> {
   if (!token) return undefined;
-  let payload: Awaited<ReturnType<typeof decode>>;
   try {
-    payload = await decode({ token, secret });
+    const payload = await decode({ token, secret });
+    return typeof payload?.sid === "string" ? payload.sid : undefined;
   } catch {
     return undefined;
   }
-  // `sub` is the user id (next-auth puts the authorize() result's id there).
-  const userId = payload?.sub;
-  return typeof userId === "string" ? actorForUserId(db, userId) : undefined;
+}
+
+/**
+ * The actor of a session cookie: the server-side session must be live and its user enabled.
+ * Cookies from before sessions had ids (no `sid`) are no session at all.
+ */
+export async function actorFromSessionToken(db: Tx, token: string | undefined, secret: string): Promise<SessionActor | undefined> {
+  const sid = await sessionIdFromToken(token, secret);
+  return sid && /^[0-9a-f-]{36}$/i.test(sid) ? actorForSession(db, sid) : undefined;
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -102,7 +98,7 @@ export type SessionRequest = { method: string; headers: { get(name: string): str
 export async function actorFromSessionRequest(
   deps: { prisma: Tx; config: { authSecret?: string; dataDir: string } },
   request: SessionRequest,
-): Promise<Actor | undefined> {
+): Promise<SessionActor | undefined> {
   const secure = isSecureOrigin(request.headers);
   const token = readSessionToken(request.headers.get("cookie"), secure);
   if (!token) return undefined;

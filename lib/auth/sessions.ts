@@ -4,6 +4,7 @@
 // password reset — not when the cookie happens to expire.
 import type { Tx } from "../db/types.ts";
 import { roleScopes, type Actor, type Role } from "./roles.ts";
+import { revokeTokenTrees } from "./tokens.ts";
 
 /** How long a browser session lasts from sign-in, at most. */
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
@@ -65,6 +66,8 @@ export async function revokeAllCredentials(tx: Tx, userId: string, { exceptSessi
     where: { userId, revokedAt: null, ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}) },
     data: { revokedAt: now },
   });
-  const tokens = await tx.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
-  return { sessions: sessions.count, tokens: tokens.count };
+  // The user's tokens, and every token minted from them (possibly for other users).
+  const own = await tx.apiToken.findMany({ where: { userId, revokedAt: null }, select: { id: true } });
+  const tokens = await revokeTokenTrees(tx, own.map((t) => t.id));
+  return { sessions: sessions.count, tokens: tokens.length };
 }

@@ -7,7 +7,7 @@ import type { Db, Tx } from "../db/types.ts";
 import { notFound } from "../http/errors.ts";
 import { canonicalJson } from "../integrity/canonical-json.ts";
 import { sha256Hex } from "../integrity/digest.ts";
-import { findModelId } from "../registry/models.ts";
+import { authorizeModelAction } from "../registry/models.ts";
 import { parseStoredOverrides, resolveThresholds } from "../policy/stage-policy.ts";
 import { checkerVersions } from "./checker-versions.ts";
 import { thresholdsToStore } from "./thresholds.ts";
@@ -60,7 +60,7 @@ export async function rerunChecks(
   opts: { actor: Actor; model: string; version: string; kinds?: CheckKind[]; seed?: number },
 ): Promise<RequestedRun[]> {
   return db.$transaction(async (tx) => {
-    const modelId = await findModelId(tx, opts.model);
+    const modelId = (await authorizeModelAction(tx, opts.actor, "checks.run", opts.model)).id;
     const version = await tx.modelVersion.findUnique({
       where: { modelId_version: { modelId, version: opts.version } },
       select: { id: true, manifestDigest: true, model: { select: { policy: true } } },

@@ -7,6 +7,7 @@ import type { Actor } from "../auth/roles.ts";
 import { defaultThresholds, type Thresholds } from "../checks/types.ts";
 import type { Db, Tx } from "../db/types.ts";
 import { notFound } from "../http/errors.ts";
+import { assertAllowed } from "../auth/permissions.ts";
 
 const fraction = z.number().min(0).max(1);
 
@@ -77,6 +78,7 @@ export async function getModelPolicy(db: Tx, { name }: { name: string }): Promis
 
 /** Replaces the model's overrides (send {} to go back to the defaults). Later check runs use them. */
 export async function updateModelPolicy(db: Db, { actor, name, overrides }: { actor: Actor; name: string; overrides: PolicyOverrides }): Promise<PolicyView> {
+  assertAllowed(actor, "policy.manage");
   return db.$transaction(async (tx) => {
     const before = await tx.model.findUnique({ where: { name }, select: { policy: true } });
     if (!before) throw notFound("model_not_found", `no model named '${name}'`);

@@ -19,7 +19,7 @@ import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
 import { startS3Server, type TestS3 } from "../testing/s3-server.ts";
 import { downloadVersionFile } from "./download-file.ts";
 import { FREE_FORM_LIMITS } from "./free-form.ts";
-import { createModel } from "./models.ts";
+import { createModel, setModelOwners } from "./models.ts";
 import { uploadVersion, type UploadDeps } from "./upload-version.ts";
 
 const MODEL = "uploads";
@@ -131,6 +131,8 @@ beforeAll(async () => {
   };
   await createModel(db.prisma, { actor: admin, name: MODEL });
   await createUser(db.prisma, { actor: admin, email: "ci@example.com", name: "CI", role: "contributor" });
+  // A contributor uploads only to models they own (the bootstrap token's model has no owner yet).
+  await setModelOwners(db.prisma, { actor: admin, name: MODEL, emails: ["ci@example.com"] });
   const tokens = await Promise.all(
     ["pipeline-a", "pipeline-b"].map((name) => createApiToken(db.prisma, { actor: admin, name, scopes: ["read", "write"], userEmail: "ci@example.com" })),
   );

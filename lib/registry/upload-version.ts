@@ -18,7 +18,7 @@ import { Sha256Meter } from "../storage/hashing.ts";
 import { BlobTooLargeError, DigestMismatchError, type ObjectStore } from "../storage/index.ts";
 import { declaredFiles, mediaTypeFor, parseManifestText, type FileRole, type Manifest } from "./envelope.ts";
 import { assertBlobsStillStored } from "./collect-garbage.ts";
-import { findModelId } from "./models.ts";
+import { authorizeModelAction } from "./models.ts";
 import { parseVersion } from "./rules.ts";
 import { getVersion, type VersionView } from "./versions.ts";
 import { requestChecksInTx, type RequestedRun } from "../checks/request-checks.ts";
@@ -61,7 +61,8 @@ async function receiveEnvelope(deps: UploadDeps, opts: UploadVersionOptions): Pr
   if (opts.contentLength !== null && opts.contentLength > maxUploadBytes)
     throw new AppError("payload_too_large", "upload_too_large", `the upload is ${opts.contentLength} bytes; the limit is ${maxUploadBytes}`);
   const idempotency = opts.idempotencyKey === undefined ? undefined : idempotencyScope(opts.actor, opts.idempotencyKey);
-  const modelId = await findModelId(prisma, opts.model);
+  // Before a byte of the body is read: a refused upload costs the server nothing.
+  const modelId = (await authorizeModelAction(prisma, opts.actor, "version.upload", opts.model)).id;
 
   let manifest: Manifest | undefined;
   let manifestHash = "";

@@ -10,7 +10,15 @@ export async function ensureFirstAdmin({ prisma, config }: Services, { announce 
   if ((await prisma.user.count()) > 0) return;
   const password = config.admin.password ?? randomBytes(12).toString("base64url");
   try {
-    await createUser(prisma, { actor: systemActor, email: config.admin.email, name: "Administrator", role: "admin", password });
+    // A generated password was printed to a log and saved in a file: it must be replaced at first sign-in.
+    await createUser(prisma, {
+      actor: systemActor,
+      email: config.admin.email,
+      name: "Administrator",
+      role: "admin",
+      password,
+      mustChangePassword: !config.admin.password,
+    });
   } catch (error) {
     // Another process created it first (several app instances starting together).
     if ((error as { code?: string }).code === "user_exists") return;
@@ -28,7 +36,9 @@ export async function ensureFirstAdmin({ prisma, config }: Services, { announce 
     "",
     "  Model registry: first start, an admin account was created.",
     `    Sign in at ${url}/login as ${config.admin.email}`,
-    config.admin.password ? "    with the password from REGISTRY_ADMIN_PASSWORD." : `    with password ${password}   (also saved in ${savedTo})`,
+    config.admin.password
+      ? "    with the password from REGISTRY_ADMIN_PASSWORD."
+      : `    with password ${password}   (also saved in ${savedTo}); you will be asked to choose a new one`,
     "  API tokens for CI: create one at " + `${url}/settings/tokens` + " after signing in,",
     config.bootstrapToken
       ? `    or: curl -X POST ${url}/api/v1/tokens -H "Authorization: Bearer $REGISTRY_BOOTSTRAP_TOKEN" -H 'content-type: application/json' \\\n        -d '{"name":"ci","scopes":["read","write"],"userEmail":"${config.admin.email}"}'`

@@ -15,7 +15,7 @@ import { tokenLabelsById } from "@/lib/audit/credential-labels";
 import { auditQuery, listAuditEvents } from "@/lib/audit/list-events";
 import { verifyAuditChain } from "@/lib/audit/verify-chain";
 import { requirePageActor } from "@/lib/auth/next-auth";
-import { canReadAudit } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/http/errors";
 import { getServices } from "@/lib/server/services";
 import { orFirstPage, type SearchParams } from "../../_lib/page-helpers";
@@ -46,7 +46,7 @@ function utcInstant(value: string | undefined): { iso?: string; invalid: boolean
 
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await requirePageActor("/audit");
-  if (!canReadAudit(actor))
+  if (!can(actor, "audit.read"))
     return (
       <Forbidden title="The audit log is for auditors and admins">
         You are signed in as <strong className="font-medium text-slate-800">{actor.email}</strong> with the <strong className="font-medium text-slate-800">{actor.role}</strong>{" "}

@@ -13,7 +13,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ShieldCheckIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageActor } from "@/lib/auth/next-auth";
-import { hasScope } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
+import { modelOwnerIds } from "@/lib/registry/models";
 import { listCheckRuns } from "@/lib/checks/list-check-runs";
 import { getServices } from "@/lib/server/services";
 import { orNotFound, routeSegment } from "../../../../../../_lib/page-helpers";
@@ -33,8 +34,8 @@ export default async function ChecksPage({ params }: { params: Params }) {
   const actor = await requirePageActor(`${versionHref(name, versionName)}/checks`);
   const { prisma } = await getServices();
   const checks = await orNotFound(listCheckRuns(prisma, { model: name, version: versionName }));
-  // Same rule as POST …/checks ("write" scope): contributors, reviewers and admins.
-  const canRerun = hasScope(actor, "write");
+  // The same rule POST …/checks applies: checks.run, on a model this user owns (admins: any).
+  const canRerun = can(actor, "checks.run", { owners: await modelOwnerIds(prisma, name) });
   const byKind = new Map(checks.latest.map((r) => [r.kind, r]));
   const active = checks.latest.some(isPending);
 

@@ -1,0 +1,33 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { ChangePasswordForm } from "@/components/account/change-password-form";
+import { Alert } from "@/components/ui/alert";
+import { Card, CardBody } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { getPageActor, safeCallbackPath } from "@/lib/auth/next-auth";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/users";
+import { changePasswordAction } from "./actions";
+
+export const metadata: Metadata = { title: "Change password" };
+
+export default async function ChangePasswordPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const next = safeCallbackPath((await searchParams).callbackUrl);
+  // getPageActor, not requirePageActor: a forced password change redirects here.
+  const actor = await getPageActor();
+  if (!actor) redirect(`/login?callbackUrl=${encodeURIComponent("/account/password")}`);
+  return (
+    <>
+      <PageHeader title="Change password" description={`Signed in as ${actor.email}. Your other browser sessions end when you change it; API tokens stay valid.`} />
+      <Card>
+        <CardBody className="space-y-5">
+          {actor.mustChangePassword ? (
+            <Alert tone="warning" title="Choose a new password before you continue">
+              Your password was generated at first start or reset by an admin.
+            </Alert>
+          ) : null}
+          <ChangePasswordForm action={changePasswordAction} next={next} minLength={MIN_PASSWORD_LENGTH} />
+        </CardBody>
+      </Card>
+    </>
+  );
+}
