@@ -3,7 +3,7 @@
 // Servers the bench compares (s3rver, the bare alias handler) run in their own processes, like the
 // registry's `next start` does: the load generator in this process must not share an event loop
 // with the server it measures, or the baseline would be handicapped relative to the registry.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -59,7 +59,7 @@ export function findAppServerPid(port: number): number {
 /** Direct children, from /proc/<pid>/task/<tid>/children (any thread may have forked). */
 export function childPids(pid: number): number[] {
   const pids = new Set<number>();
-  let tasks: string[] = [];
+  let tasks: string[];
   try {
     tasks = readdirSync(`/proc/${pid}/task`);
   } catch {

@@ -362,7 +362,6 @@ export function renderChecksSection(c: ChecksResult): string {
   const rows = rowsLabel(c.rows);
   const seq = medianRound(c.sequential);
   const conc = medianRound(c.concurrent);
-  const tiny = medianRound(c.tiny.runs);
   const seqTotal = median(c.sequential.map((r) => r.wallSeconds));
   const concTotal = median(c.concurrent.map((r) => r.wallSeconds));
   const tinyTotal = median(c.tiny.runs.map((r) => r.wallSeconds));

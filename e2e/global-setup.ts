@@ -24,7 +24,7 @@ export default async function globalSetup() {
     process.env.E2E_BASE_URL = app.url;
   } catch (error) {
     await app.stop();
-    throw new Error(`seeding failed: ${(error as Error).message}\n--- app output ---\n${app.output()}`);
+    throw new Error(`seeding failed: ${(error as Error).message}\n--- app output ---\n${app.output()}`, { cause: error });
   }
   return async () => {
     await app.stop();

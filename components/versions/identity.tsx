@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { Badge } from "../ui/badge";
 import { Digest } from "../ui/digest";
 import { AlertIcon, CheckIcon } from "../ui/icons";
-import type { SignatureStatus } from "./signature";
+import type { SignatureStatus } from "@/lib/integrity/verify-signature";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (

@@ -12,7 +12,7 @@ import rehypeSanitize from "rehype-sanitize";
 import remarkGfm from "remark-gfm";
 import { fileDownloadHref } from "../links";
 import { Table, TBody, TD, TR, RowHeader } from "../ui/table";
-import type { FrontMatterEntry } from "./front-matter";
+import type { FrontMatterEntry } from "@/lib/registry/card/front-matter";
 
 function resolveUrl(url: string, files: Set<string>, fileHref: (path: string) => string): string | undefined {
   const safe = defaultUrlTransform(url);
@@ -57,7 +57,7 @@ export function ModelCardBody({ markdown, model, version, files }: { markdown: s
       ),
     img: ({ node: _n, src, alt }) =>
       typeof src === "string" && src.startsWith(ownFilePrefix) ? (
-        // eslint-disable-next-line @next/next/no-img-element -- envelope files are served by the API, not next/image
+        // A plain <img>: envelope files are served by the API, not through next/image.
         <img src={src} alt={alt ?? ""} loading="lazy" className="max-w-full rounded-md ring-1 ring-slate-200" />
       ) : typeof src === "string" && src ? (
         <a href={src} rel="nofollow noopener noreferrer" className="inline-flex items-center gap-1">

@@ -150,7 +150,11 @@ function auc(scores: number[], labels: number[]): number {
     let j = i;
     while (j < order.length && order[j]![0] === order[i]![0]) j++;
     const averageRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) if (order[k]![1] === 1) (rankSum += averageRank), positives++;
+    for (let k = i; k < j; k++)
+      if (order[k]![1] === 1) {
+        rankSum += averageRank;
+        positives++;
+      }
     ranked = j;
     i = j;
   }

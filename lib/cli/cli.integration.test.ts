@@ -200,8 +200,8 @@ describe("verify", () => {
     expect(run.code, run.stderr + run.stdout).toBe(0);
     for (const file of ["MODEL_CARD.md", "docs-notes.md", "model.onnx", "test_vectors.json"])
       expect(run.stdout).toMatch(new RegExp(`^✓  ${file.replace(".", "\\.")}\\s`, "m"));
-    expect(run.stdout).toMatch(/^✓  \(manifest\)/m);
-    expect(run.stdout).toMatch(/^✓  \(signature\)\s+DSSE, key [0-9a-f]{16} \(from the server\)$/m);
+    expect(run.stdout).toMatch(/^✓ {2}\(manifest\)/m);
+    expect(run.stdout).toMatch(/^✓ {2}\(signature\)\s+DSSE, key [0-9a-f]{16} \(from the server\)$/m);
     expect(run.stdout).toMatch(/^verified credit-risk@1\.0\.0; files written to /m);
     expect(run.stdout).not.toContain("✗");
 
@@ -229,8 +229,8 @@ describe("verify", () => {
     const out = path.join(work, "not-verified");
     const run = await cli(["verify", "credit-risk@1.0.0", "--public-key", keyFile, "--out", out]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^✗  \(signature\)/m);
-    expect(run.stderr).toMatch(/verification FAILED for credit-risk@1\.0\.0:\n  signature: the DSSE signature does not verify with the public key/);
+    expect(run.stdout).toMatch(/^✗ {2}\(signature\)/m);
+    expect(run.stderr).toMatch(/verification FAILED for credit-risk@1\.0\.0:\n {2}signature: the DSSE signature does not verify with the public key/);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });
 
@@ -252,8 +252,8 @@ describe("verify", () => {
     const out = path.join(work, "corrupt-out");
     const run = await cli(["verify", "credit-risk@3.0.0", "--out", out]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^✗  MODEL_CARD\.md/m);
-    expect(run.stdout).toMatch(/^✓  model\.onnx/m);
+    expect(run.stdout).toMatch(/^✗ {2}MODEL_CARD\.md/m);
+    expect(run.stdout).toMatch(/^✓ {2}model\.onnx/m);
     expect(run.stderr).toMatch(/verification FAILED for credit-risk@3\.0\.0:\n {2}MODEL_CARD\.md: /);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });

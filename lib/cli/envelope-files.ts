@@ -6,7 +6,6 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { pipeline } from "node:stream/promises";
 import { declaredFiles, mediaTypeFor, parseManifestText, type FileRole, type Manifest } from "../registry/envelope.ts";
 import { CommandFailure } from "./errors.ts";
 
@@ -119,11 +118,9 @@ function isInside(root: string, candidate: string): boolean {
 export async function hashFile(filePath: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash("sha256");
   let size = 0;
-  await pipeline(createReadStream(filePath, { highWaterMark: 1024 * 1024 }), async function* (source) {
-    for await (const chunk of source) {
-      hash.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
-  });
+  for await (const chunk of createReadStream(filePath, { highWaterMark: 1024 * 1024 })) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
   return { sha256: hash.digest("hex"), size };
 }

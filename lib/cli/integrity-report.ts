@@ -4,7 +4,8 @@
 // DSSE signature over an in-toto statement must bind that manifest digest and those file digests.
 import { canonicalJson } from "../integrity/canonical-json.ts";
 import { sha256Hex } from "../integrity/digest.ts";
-import { DSSE_PAYLOAD_TYPE, PREDICATE_TYPE, rootDigest, verifyEnvelope, type DsseEnvelope } from "../integrity/signing.ts";
+import { rootDigest } from "../integrity/signing.ts";
+import { checkSignature, stripPrefix } from "../integrity/verify-signature.ts";
 import type { VersionView } from "../registry/versions.ts";
 
 export type VersionRecord = Pick<VersionView, "model" | "version" | "manifestDigest" | "files" | "manifest" | "signature">;
@@ -26,12 +27,6 @@ export type IntegrityReport = {
 export type CheckIntegrityInput = { record: VersionRecord; downloads: DownloadedFile[]; publicKeyPem?: string };
 
 type ManifestFiles = Record<string, { sha256?: unknown; size?: unknown }>;
-type Statement = {
-  _type?: unknown;
-  subject?: { name?: unknown; digest?: { sha256?: unknown } }[];
-  predicateType?: unknown;
-  predicate?: { version?: unknown; manifestDigest?: unknown; resources?: { name?: unknown; digest?: unknown }[] };
-};
 
 export function checkVersionIntegrity({ record, downloads, publicKeyPem }: CheckIntegrityInput): IntegrityReport {
   const expectedDigest = stripPrefix(record.manifestDigest);
@@ -103,45 +98,6 @@ export function checkVersionIntegrity({ record, downloads, publicKeyPem }: Check
     manifestDigest,
     signature: signatureResult,
   };
-}
-
-function checkSignature(record: VersionRecord, manifestDigest: string, publicKeyPem: string | undefined) {
-  const problems: string[] = [];
-  const envelope = record.signature as Partial<DsseEnvelope> | null;
-  if (!envelope) return { problems: ["the version has no signature"], keyIds: [] as string[], statement: undefined };
-  if (typeof envelope.payload !== "string" || typeof envelope.payloadType !== "string" || !Array.isArray(envelope.signatures))
-    return { problems: ["the signature is not a DSSE envelope"], keyIds: [], statement: undefined };
-  const keyIds = envelope.signatures.map((s) => String(s?.keyid ?? ""));
-  if (envelope.payloadType !== DSSE_PAYLOAD_TYPE) problems.push(`payloadType is '${envelope.payloadType}', expected '${DSSE_PAYLOAD_TYPE}'`);
-  if (!publicKeyPem) problems.push("no public key to verify the signature with");
-  else {
-    let valid = false;
-    try {
-      valid = verifyEnvelope(envelope as DsseEnvelope, publicKeyPem);
-    } catch (error) {
-      problems.push(`the signature cannot be checked: ${(error as Error).message}`);
-    }
-    if (!valid && problems.length === 0) problems.push("the DSSE signature does not verify with the public key");
-  }
-  let statement: Statement | undefined;
-  try {
-    statement = JSON.parse(Buffer.from(envelope.payload, "base64").toString("utf8")) as Statement;
-  } catch {
-    problems.push("the signed payload is not JSON");
-    return { problems, keyIds, statement: undefined };
-  }
-  if (statement._type !== "https://in-toto.io/Statement/v1") problems.push(`the payload is not an in-toto Statement v1 (_type ${String(statement._type)})`);
-  if (statement.predicateType !== PREDICATE_TYPE) problems.push(`predicateType is '${String(statement.predicateType)}', expected '${PREDICATE_TYPE}'`);
-  if (stripPrefix(String(statement.predicate?.manifestDigest)) !== manifestDigest)
-    problems.push(`the signed manifest digest ${String(statement.predicate?.manifestDigest)} is not the version's ${manifestDigest}`);
-  if (statement.predicate?.version !== record.version)
-    problems.push(`the signed version is '${String(statement.predicate?.version)}', not '${record.version}'`);
-  if (!Array.isArray(statement.predicate?.resources)) problems.push("the statement lists no resources");
-  return { problems, keyIds, statement };
-}
-
-function stripPrefix(digest: string): string {
-  return digest.startsWith("sha256:") ? digest.slice("sha256:".length) : digest;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

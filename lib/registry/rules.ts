@@ -18,7 +18,7 @@ export function isValidModelName(name: string): boolean {
 }
 
 /** Path segments start with a letter, digit or '_' (so never '.', '..' or a hidden file). */
-const PATH_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._\-]{0,127}$/;
+const PATH_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 export const MAX_PATH_LENGTH = 512;
 export const MAX_PATH_DEPTH = 16;
 /** The registry writes the canonical manifest itself; an uploaded file may not take its name. */

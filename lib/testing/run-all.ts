@@ -1,4 +1,4 @@
-// `npm test`: type check, production build, unit + integration + API tests (vitest), browser tests
+// `npm test`: type check, lint and layering rules, production build, unit + integration + API tests (vitest), browser tests
 // (Playwright on Debian's Chromium). Ends with one "N passed, N failed" line over everything.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -24,6 +24,8 @@ let passed = 0, failed = 0, skipped = 0;
 const steps: [string, boolean][] = [];
 
 steps.push(["typecheck", run("typecheck", [tool("typescript", "bin/tsc"), "--noEmit", "-p", "."])]);
+steps.push(["lint", run("lint (eslint, type-aware)", [tool("eslint", "bin/eslint.js"), "."])]);
+steps.push(["layering", run("layering (dependency-cruiser)", [tool("dependency-cruiser", "bin/dependency-cruise.mjs"), "--config", ".dependency-cruiser.cjs", "lib", "app", "components"])]);
 steps.push(["build", run("build", [tool("next", "dist/bin/next"), "build"], { NEXT_TELEMETRY_DISABLED: "1" })]);
 
 const vitestJson = path.join(tmp, "vitest.json");

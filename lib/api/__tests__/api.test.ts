@@ -41,13 +41,15 @@ async function api(path: string, init: RequestInit & { token?: string | null } =
   if (typeof init.body === "string" && !headers.has("content-type")) headers.set("content-type", "application/json");
   const res = await fetch(app.url + path, { ...init, headers });
   const text = await res.text();
-  let body: Json = {};
+  return { status: res.status, body: parseBody(text), headers: res.headers };
+}
+
+function parseBody(text: string): Json {
   try {
-    body = text ? JSON.parse(text) : {};
+    return text ? (JSON.parse(text) as Json) : {};
   } catch {
-    body = { raw: text };
+    return { raw: text };
   }
-  return { status: res.status, body, headers: res.headers };
 }
 
 const post = (path: string, body: unknown, token?: string | null) => api(path, { method: "POST", body: JSON.stringify(body), token });

@@ -44,9 +44,9 @@ async function call(method: string, path: string, { header, body, form }: { head
   if (body !== undefined) headers["content-type"] = "application/json";
   const res = await fetch(app.url + path, { method, headers, body: form ?? (body === undefined ? undefined : JSON.stringify(body)) });
   const text = await res.text();
-  let parsed: Json = {};
+  let parsed: Json;
   try {
-    parsed = text ? JSON.parse(text) : {};
+    parsed = text ? (JSON.parse(text) as Json) : {};
   } catch {
     parsed = { raw: text.slice(0, 200) };
   }

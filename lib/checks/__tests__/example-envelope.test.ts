@@ -10,7 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCreditRiskEnvelope } from "../../../examples/credit-risk/build.ts";
-import { splitFrontMatter } from "../../../components/versions/front-matter.ts";
+import { splitFrontMatter } from "../../registry/card/front-matter.ts";
 import { envelopeForm } from "../../api/__tests__/envelope-fixture.ts";
 import type { Actor } from "../../auth/roles.ts";
 import { collectEnvelope } from "../../cli/envelope-files.ts";

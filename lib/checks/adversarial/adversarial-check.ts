@@ -252,7 +252,7 @@ async function runHarness(
   try {
     json = JSON.parse(bytes.toString("utf8"));
   } catch (error) {
-    throw new Error(`not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(`not valid JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
   const parsed = vectorFileSchema.safeParse(json);
   if (!parsed.success) {

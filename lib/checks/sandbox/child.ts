@@ -20,7 +20,7 @@ process.on("disconnect", () => process.exit(0));
 process.once("message", (message: ParentMessage) => {
   if (message?.type !== "run") return;
   const signal = AbortSignal.timeout(Math.max(1, message.timeoutMs - ABORT_GRACE_MS));
-  runCheck(message, signal)
+  void runCheck(message, signal)
     .catch((error: unknown) => (signal.aborted ? timedOut(message.timeoutMs) : crashed(error)))
     .then((outcome) => {
       // Disconnect only once the result is written: a large result is still in flight when send() returns.

@@ -134,7 +134,7 @@ export async function measure(chunks: AsyncIterable<Uint8Array>, opts: { maxByte
   let size = 0;
   let crc = opts.crc ? 0 : undefined;
   let kept: Uint8Array[] | null = [];
-  let recent: Uint8Array[] = [];
+  const recent: Uint8Array[] = [];
   let recentBytes = 0;
   for await (const chunk of chunks) {
     opts.signal?.throwIfAborted();

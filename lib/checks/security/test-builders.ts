@@ -457,7 +457,10 @@ export function writeSparseZip(path: string, entries: { name: string; parts: Spa
     const h: ZipHeader = { name: Buffer.from(e.name, "utf8"), method: 0, flags: 0, crc: partsCrc32(e.parts), csize: size, size };
     centrals.push(centralHeader(h, file.size));
     file.write(localHeader(h));
-    for (const part of e.parts) typeof part === "number" ? file.zeros(part) : file.write(part);
+    for (const part of e.parts) {
+      if (typeof part === "number") file.zeros(part);
+      else file.write(part);
+    }
   }
   const cd = Buffer.concat(centrals);
   const cdOffset = file.size;

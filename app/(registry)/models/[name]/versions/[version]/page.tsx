@@ -11,13 +11,13 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
 import { AliasBadge, StageBadge, StatusBadge, TagList } from "@/components/versions/badges";
 import { FilesTable } from "@/components/versions/files-table";
-import { splitFrontMatter } from "@/components/versions/front-matter";
+import { splitFrontMatter } from "@/lib/registry/card/front-matter";
 import { IdentityList, SignatureBadge } from "@/components/versions/identity";
 import { freeFormFields, JsonDisclosure, ManifestJson } from "@/components/versions/json-disclosure";
 import { FrontMatterTable, ModelCardBody } from "@/components/versions/model-card";
 import { Provenance } from "@/components/versions/provenance";
-import { readCardText, CARD_DISPLAY_LIMIT } from "@/components/versions/read-card";
-import { checkSignature } from "@/components/versions/signature";
+import { readCardText, CARD_DISPLAY_LIMIT } from "@/lib/registry/card/read-card";
+import { signatureStatus } from "@/lib/integrity/verify-signature";
 import { requirePageActor } from "@/lib/auth/next-auth";
 import { log } from "@/lib/observability/logger";
 import { getVersion } from "@/lib/registry/versions";
@@ -38,7 +38,7 @@ export default async function VersionPage({ params }: { params: Params }) {
   await requirePageActor(`/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(versionName)}`);
   const { prisma, store, signer } = await getServices();
   const version = await orNotFound(getVersion(prisma, name, versionName));
-  const signature = checkSignature(version.signature, version.manifestDigest, signer);
+  const signature = signatureStatus(version, signer);
   const cardFile = version.files.find((f) => f.role === "card");
   // A missing or corrupt card blob must not take the whole page down: show it as unreadable.
   const card = cardFile

@@ -1,6 +1,6 @@
 // Reading a version's model card from the object store for display. The card is untrusted,
 // uploader-written text; it is capped so a huge "card" cannot exhaust the page renderer.
-import type { ObjectStore } from "@/lib/storage/index";
+import type { ObjectStore } from "../../storage/index.ts";
 
 export const CARD_DISPLAY_LIMIT = 1024 * 1024;
 

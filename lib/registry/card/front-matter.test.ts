@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { splitFrontMatter } from "./front-matter";
+import { splitFrontMatter } from "./front-matter.ts";
 
 describe("splitFrontMatter", () => {
   it("separates Hugging Face style front matter from the markdown", () => {
