@@ -6,7 +6,7 @@ import { CubeIcon } from "../ui/icons";
 import { NavLink } from "./nav-link";
 import { UserMenu } from "./user-menu";
 
-export function AppShell({ actor, children }: { actor: Actor | undefined; children: ReactNode }) {
+export function AppShell({ actor, canManageUsers = false, children }: { actor: Actor | undefined; canManageUsers?: boolean; children: ReactNode }) {
   return (
     <div className="flex min-h-screen flex-col">
       {/* Off-screen until focused (the first Tab on every page), then slides into view. */}
@@ -49,7 +49,7 @@ export function AppShell({ actor, children }: { actor: Actor | undefined; childr
               </li>
             </ul>
           </nav>
-          {actor ? <UserMenu email={actor.email} role={actor.role} /> : null}
+          {actor ? <UserMenu email={actor.email} role={actor.role} canManageUsers={canManageUsers} /> : null}
         </div>
       </header>
       <main id="main" tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 px-4 py-8 focus:outline-none sm:px-6 lg:px-8">

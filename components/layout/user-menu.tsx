@@ -7,7 +7,7 @@ import { useEffect, useRef } from "react";
 import { SignOutButton } from "../auth/sign-out-button";
 import { ChevronDownIcon } from "../ui/icons";
 
-export function UserMenu({ email, role }: { email: string; role: string }) {
+export function UserMenu({ email, role, canManageUsers = false }: { email: string; role: string; canManageUsers?: boolean }) {
   const root = useRef<HTMLDetailsElement>(null);
 
   useEffect(() => {
@@ -61,6 +61,22 @@ export function UserMenu({ email, role }: { email: string; role: string }) {
           >
             API tokens
           </Link>
+          <Link
+            href="/account/password"
+            onClick={close}
+            className="block rounded-md px-3 py-2 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
+          >
+            Change password
+          </Link>
+          {canManageUsers ? (
+            <Link
+              href="/settings/users"
+              onClick={close}
+              className="block rounded-md px-3 py-2 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
+            >
+              Users
+            </Link>
+          ) : null}
           <SignOutButton className="w-full rounded-md px-3 py-2 text-left text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500" />
         </div>
       </div>

@@ -115,3 +115,65 @@ describe("slow clients", () => {
     expect(closed - started).toBeLessThan(10_000);
   });
 });
+
+describe("uploads that must store nothing", () => {
+  const upload = (form: FormData, headers: Record<string, string> = {}) =>
+    fetch(`${app.url}/api/v1/models/served/versions`, { method: "POST", headers: { ...auth, ...headers }, body: form });
+  const versions = async () => ((await (await fetch(`${app.url}/api/v1/models/served/versions?limit=200`, { headers: auth })).json()) as { items: { version: string }[] }).items.map((v) => v.version);
+
+  it("refuses a media type that could never be sent as a header (422 naming the field)", async () => {
+    const before = await versions();
+    const env = sampleEnvelope("served", "3.0.0");
+    (env.manifest.files as Record<string, unknown>)["model.onnx"] = { ...(env.manifest.files as Record<string, object>)["model.onnx"], mediaType: "text/plain\r\nSet-Cookie: a=1" };
+    const res = await upload(envelopeForm(env.manifest, env.files));
+    expect(res.status).toBe(422);
+    const problem = (await res.json()) as { errors: { path: string }[] };
+    expect(problem.errors.map((e) => e.path)).toContain("manifest.files.model.onnx.mediaType");
+    expect(await versions()).toEqual(before);
+  });
+
+  it("refuses a manifest nested 1,687 deep before parsing it, with a 4xx", async () => {
+    const env = sampleEnvelope("served", "3.0.1");
+    const form = envelopeForm(env.manifest, env.files);
+    const deep = `${'{"a":'.repeat(1687)}1${"}".repeat(1687)}`;
+    form.set("manifest", JSON.stringify(env.manifest).replace(/}$/, `,"metadata":${deep}}`));
+    const res = await upload(form);
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { code: string }).code).toBe("manifest_too_deep");
+  });
+
+  it("answers a body cut before its closing boundary with 400, and a client that vanishes mid-file leaves the server healthy", async () => {
+    const before = await versions();
+    const env = sampleEnvelope("served", "3.0.2");
+    const encoded = new Response(envelopeForm(env.manifest, env.files));
+    const type = encoded.headers.get("content-type")!;
+    const body = Buffer.from(await encoded.arrayBuffer());
+    const boundary = type.split("boundary=")[1]!;
+    const cut = body.subarray(0, body.lastIndexOf(Buffer.from(`--${boundary}--`)));
+    const truncated = await fetch(`${app.url}/api/v1/models/served/versions`, { method: "POST", headers: { ...auth, "content-type": `multipart/form-data; boundary=${boundary}` }, body: cut });
+    expect(truncated.status).toBe(400);
+    expect(((await truncated.json()) as { code: string }).code).toBe("malformed_multipart");
+
+    const { socket, closedAt } = rawSocket();
+    socket.write(`POST /api/v1/models/served/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_BOOTSTRAP_TOKEN}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${body.length}\r\n\r\n`);
+    socket.write(body.subarray(0, Math.floor(body.length / 2)));
+    await new Promise((r) => setTimeout(r, 300));
+    socket.destroy();
+    await closedAt;
+    expect((await fetch(`${app.url}/api/v1/health`)).status).toBe(200);
+    expect(await versions()).toEqual(before);
+  });
+
+  it("replays an Idempotency-Key only for the identical request: other bytes under the same key are refused", async () => {
+    const env = sampleEnvelope("served", "3.0.3");
+    delete (env.manifest as { files?: unknown }).files;
+    const first = await upload(envelopeForm(env.manifest, env.files), { "idempotency-key": "build-77" });
+    expect(first.status).toBe(201);
+    const again = await upload(envelopeForm(env.manifest, env.files), { "idempotency-key": "build-77" });
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    const changed = await upload(envelopeForm(env.manifest, { ...env.files, "model.onnx": Buffer.from("other bytes") }), { "idempotency-key": "build-77" });
+    expect(changed.status).toBe(422);
+    expect(changed.headers.get("idempotent-replayed")).toBeNull();
+    expect(((await changed.json()) as { code: string }).code).toBe("idempotency_key_reused");
+  });
+});

@@ -292,6 +292,28 @@ const actionRows: Record<string, ActionRow> = {
     },
     succeeded: (r) => r.ok === true,
   },
+  updateUserAction: {
+    page: () => "/settings/users",
+    action: "users.manage",
+    args: async () => [{ id: users.viewer!.id, role: "viewer" }],
+    succeeded: (r) => r.ok === true,
+  },
+  createUserAction: {
+    page: () => "/settings/users",
+    action: "users.manage",
+    args: async () => {
+      const form = new FormData();
+      for (const [k, val] of Object.entries({ email: `a-${next()}@matrix.example`, name: "a", role: "viewer", password: "" })) form.append(k, val);
+      return [{ status: "idle" }, form];
+    },
+    succeeded: (r) => r.status === "created",
+  },
+  setOwnersAction: {
+    page: () => `/models/${MODEL}`,
+    action: "model.manage_owners",
+    args: async () => [{ model: MODEL, emails: [users.owner!.email] }],
+    succeeded: (r) => r.ok === true,
+  },
   // Last: it changes the caller's password (and ends the caller's other sessions).
   changePasswordAction: {
     page: () => "/account/password",

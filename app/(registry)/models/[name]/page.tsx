@@ -11,6 +11,9 @@ import { CursorPagination } from "@/components/ui/pagination";
 import { Time } from "@/components/ui/time";
 import { AliasBadge, TagList } from "@/components/versions/badges";
 import { requirePageActor } from "@/lib/auth/next-auth";
+import { can } from "@/lib/auth/permissions";
+import { OwnersEditor } from "@/components/models/owners-editor";
+import { setOwnersAction } from "./actions";
 import { getModel } from "@/lib/registry/models";
 import { listVersions } from "@/lib/registry/versions";
 import { getServices } from "@/lib/server/services";
@@ -27,7 +30,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 export default async function ModelPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
   const name = routeSegment((await params).name);
   const path = `/models/${encodeURIComponent(name)}`;
-  await requirePageActor(path);
+  const actor = await requirePageActor(path);
   const { cursor } = listSearchParams.parse(await searchParams);
   const services = await getServices();
   const model = await orNotFound(getModel(services.prisma, name));
@@ -43,7 +46,7 @@ export default async function ModelPage({ params, searchParams }: { params: Para
         meta={
           <>
             <span>
-              Owner: <span className="font-medium text-slate-700">{model.owner ?? "—"}</span>
+              {model.owners.length > 1 ? "Owners" : "Owner"}: <span className="font-medium text-slate-700">{model.owners.length ? model.owners.join(", ") : "— (admins only)"}</span>
             </span>
             <span>
               Created <Time iso={model.createdAt} />
@@ -71,7 +74,8 @@ export default async function ModelPage({ params, searchParams }: { params: Para
           )}
         </Card>
 
-        <Card aria-labelledby="aliases-heading" className="self-start">
+        <div className="space-y-6 self-start">
+        <Card aria-labelledby="aliases-heading">
           <CardHeader id="aliases-heading" title="Aliases" description="Movable pointers that clients resolve." />
           <CardBody>
             {aliases.length ? (
@@ -92,6 +96,15 @@ export default async function ModelPage({ params, searchParams }: { params: Para
             )}
           </CardBody>
         </Card>
+        {can(actor, "model.manage_owners") ? (
+          <Card aria-labelledby="owners-heading">
+            <CardHeader id="owners-heading" title="Owners" description="Owners upload versions and edit the model; admins assign them." />
+            <CardBody>
+              <OwnersEditor model={model.name} owners={model.owners} save={setOwnersAction} />
+            </CardBody>
+          </Card>
+        ) : null}
+        </div>
       </div>
     </>
   );

@@ -1,0 +1,68 @@
+"use client";
+// Create a user: email, name, role, and an optional initial password (leave it empty for someone
+// who signs in only through single sign-on).
+import { useActionState, useEffect, useRef } from "react";
+import { Alert } from "../ui/alert";
+import { Button } from "../ui/button";
+import type { CreateUserState } from "./user-actions-state";
+
+const input =
+  "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none aria-[invalid=true]:ring-red-400";
+
+export function CreateUserForm({ action, roles, minPassword }: { action: (s: CreateUserState, f: FormData) => Promise<CreateUserState>; roles: readonly string[]; minPassword: number }) {
+  const [state, formAction, pending] = useActionState(action, { status: "idle" });
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (state.status === "created") formRef.current?.reset();
+  }, [state]);
+  const err = (name: string) => (state.status === "error" ? state.fieldErrors?.[name] : undefined);
+  const field = (name: string, label: string, type: string, hint?: string) => (
+    <div>
+      <label htmlFor={`new-${name}`} className="mb-1.5 block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <input
+        id={`new-${name}`}
+        name={name}
+        type={type}
+        autoComplete="off"
+        aria-invalid={err(name) ? true : undefined}
+        aria-describedby={err(name) ? `new-${name}-error` : hint ? `new-${name}-hint` : undefined}
+        className={input}
+      />
+      {err(name) ? (
+        <p id={`new-${name}-error`} className="mt-1 text-sm text-red-700">
+          {err(name)}
+        </p>
+      ) : hint ? (
+        <p id={`new-${name}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+  return (
+    <form ref={formRef} action={formAction} className="space-y-4" noValidate>
+      {state.status === "error" ? <Alert tone="danger" role="alert" title={state.message} /> : null}
+      {state.status === "created" ? <Alert tone="success" role="status" title={`Created ${state.email}.`} /> : null}
+      {field("email", "Email", "email")}
+      {field("name", "Name", "text")}
+      <div>
+        <label htmlFor="new-role" className="mb-1.5 block text-sm font-medium text-slate-800">
+          Role
+        </label>
+        <select id="new-role" name="role" defaultValue="viewer" className={input}>
+          {roles.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
+      </div>
+      {field("password", "Initial password (optional)", "password", `At least ${minPassword} characters. Leave empty for single sign-on only.`)}
+      <Button type="submit" disabled={pending}>
+        {pending ? "Creating…" : "Create user"}
+      </Button>
+    </form>
+  );
+}
