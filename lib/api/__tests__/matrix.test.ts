@@ -20,6 +20,15 @@ let app: AppServer;
 type Json = Record<string, any>;
 
 const MODEL = "matrix-model";
+/** One person per role (two contributors: the fixture model's owner and someone else). */
+const PEOPLE = [
+  ["viewer", "viewer"],
+  ["owner", "contributor"],
+  ["other", "contributor"],
+  ["reviewer", "reviewer"],
+  ["auditor", "auditor"],
+  ["admin", "admin"],
+] as const satisfies readonly (readonly [string, Role])[];
 const PASSWORD = "matrix-password-123";
 
 /** A credential and what the registry knows about it (to compute the expected outcome). */
@@ -162,16 +171,7 @@ beforeAll(async () => {
   db = await createTestDatabase({ migrate: false });
   // No checks worker: its results would move the audit head while the matrix watches it.
   app = await startApp({ ...(db.url ? { DATABASE_URL: db.url } : {}), CHECK_WORKER_IN_PROCESS: "false" });
-  for (const [key, role] of [
-    ["viewer", "viewer"],
-    ["owner", "contributor"],
-    ["other", "contributor"],
-    ["reviewer", "reviewer"],
-    ["auditor", "auditor"],
-    ["admin", "admin"],
-    ["disabled", "contributor"],
-  ] as const)
-    await addUser(key, role);
+  for (const [key, role] of [...PEOPLE, ["disabled", "contributor"] as const]) await addUser(key, role);
   const tok = async (key: string, scopes: Scope[]) => (await mintOwn(users[key]!.email, scopes)).token;
   const user = (key: string, role: Role, scopes: Scope[]) => ({ type: "user" as const, id: users[key]!.id, role, scopes: scopes.filter((s) => roleScopes[role].includes(s)) });
 
@@ -201,14 +201,7 @@ beforeAll(async () => {
     { name: "admin", header: `Bearer ${await tok("admin", ["read", "write", "review", "admin"])}`, actor: user("admin", "admin", ["read", "write", "review", "admin"]) },
     { name: "admin's read-only token", header: `Bearer ${await tok("admin", ["read"])}`, actor: user("admin", "admin", ["read"]) },
   );
-  for (const [key, role] of [
-    ["viewer", "viewer"],
-    ["owner", "contributor"],
-    ["other", "contributor"],
-    ["reviewer", "reviewer"],
-    ["auditor", "auditor"],
-    ["admin", "admin"],
-  ] as const) {
+  for (const [key, role] of PEOPLE) {
     const { cookie } = await signIn(app.url, users[key]!.email, PASSWORD);
     const me = await fetch(`${app.url}/api/v1/me`, { headers: { cookie } }).then((r) => r.json() as Promise<Json>);
     const sessionId = String(me.credential).replace("session:", "");
