@@ -16,6 +16,8 @@ export type ServerActionDef<S extends z.ZodType, T> = {
   /** The permission (lib/auth/permissions.ts) the action needs; resource rules are the service's job. */
   action: Action;
   input: S;
+  /** Allowed for a session that must first replace its password (only the password change itself). */
+  allowWhilePasswordChangeRequired?: boolean;
   run: (ctx: { actor: SessionActor; input: z.output<S>; services: Services }) => Promise<T>;
 };
 
@@ -23,7 +25,7 @@ export function serverAction<S extends z.ZodType, T extends object>(def: ServerA
   return async (raw: unknown): Promise<ActionResult<T>> => {
     const actor = await getPageActor();
     if (!actor) return { ok: false, code: "authentication_required", message: "Your session has ended. Sign in again and retry." };
-    if (actor.mustChangePassword) return { ok: false, code: "password_change_required", message: "Choose a new password first." };
+    if (actor.mustChangePassword && !def.allowWhilePasswordChangeRequired) return { ok: false, code: "password_change_required", message: "Choose a new password first." };
     const decision = authorize(actor, def.action);
     if (!decision.allowed) return { ok: false, code: decision.code, message: sentence(decision.message) };
     const parsed = def.input.safeParse(raw);

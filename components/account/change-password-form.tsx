@@ -4,10 +4,8 @@
 import { useActionState, useEffect, useRef } from "react";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
+import { TextField } from "../ui/text-field";
 import type { ChangePasswordState } from "./password-form-state";
-
-const input =
-  "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none aria-[invalid=true]:ring-red-400";
 
 export function ChangePasswordForm({
   action,
@@ -35,38 +33,17 @@ export function ChangePasswordForm({
         </div>
       ) : null}
       {state.status === "changed" ? <Alert tone="success" role="status" title="Password changed. Taking you back…" /> : null}
-      {(
-        [
-          ["current", "Current password", "current-password", undefined],
-          ["password", "New password", "new-password", `At least ${minLength} characters.`],
-          ["confirm", "New password again", "new-password", undefined],
-        ] as const
-      ).map(([name, label, autoComplete, hint]) => (
-        <div key={name}>
-          <label htmlFor={`pw-${name}`} className="mb-1.5 block text-sm font-medium text-slate-800">
-            {label}
-          </label>
-          <input
-            id={`pw-${name}`}
-            name={name}
-            type="password"
-            autoComplete={autoComplete}
-            required
-            aria-invalid={fieldError(name) ? true : undefined}
-            aria-describedby={fieldError(name) ? `pw-${name}-error` : hint ? `pw-${name}-hint` : undefined}
-            className={input}
-          />
-          {fieldError(name) ? (
-            <p id={`pw-${name}-error`} className="mt-1 text-sm text-red-700">
-              {fieldError(name)}
-            </p>
-          ) : hint ? (
-            <p id={`pw-${name}-hint`} className="mt-1 text-xs text-slate-500">
-              {hint}
-            </p>
-          ) : null}
-        </div>
-      ))}
+      <TextField id="pw-current" name="current" label="Current password" type="password" autoComplete="current-password" error={fieldError("current")} />
+      <TextField
+        id="pw-password"
+        name="password"
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        error={fieldError("password")}
+        hint={`At least ${minLength} characters.`}
+      />
+      <TextField id="pw-confirm" name="confirm" label="New password again" type="password" autoComplete="new-password" error={fieldError("confirm")} />
       <Button type="submit" disabled={pending}>
         {pending ? "Changing…" : "Change password"}
       </Button>

@@ -4,6 +4,7 @@
 import { useActionState, useEffect, useRef } from "react";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
+import { TextField } from "../ui/text-field";
 import type { CreateUserState } from "./user-actions-state";
 
 const input =
@@ -17,29 +18,7 @@ export function CreateUserForm({ action, roles, minPassword }: { action: (s: Cre
   }, [state]);
   const err = (name: string) => (state.status === "error" ? state.fieldErrors?.[name] : undefined);
   const field = (name: string, label: string, type: string, hint?: string) => (
-    <div>
-      <label htmlFor={`new-${name}`} className="mb-1.5 block text-sm font-medium text-slate-800">
-        {label}
-      </label>
-      <input
-        id={`new-${name}`}
-        name={name}
-        type={type}
-        autoComplete="off"
-        aria-invalid={err(name) ? true : undefined}
-        aria-describedby={err(name) ? `new-${name}-error` : hint ? `new-${name}-hint` : undefined}
-        className={input}
-      />
-      {err(name) ? (
-        <p id={`new-${name}-error`} className="mt-1 text-sm text-red-700">
-          {err(name)}
-        </p>
-      ) : hint ? (
-        <p id={`new-${name}-hint`} className="mt-1 text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-    </div>
+    <TextField id={`new-${name}`} name={name} label={label} type={type} autoComplete="off" error={err(name)} hint={hint} />
   );
   return (
     <form ref={formRef} action={formAction} className="space-y-4" noValidate>
