@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/layout/app-shell";
-import { getPageActor } from "@/lib/auth/next-auth";
+import { getPageActor } from "@/app/_lib/next-auth";
 import { can } from "@/lib/auth/permissions";
 
 // Every page here reads the session and the database: never prerender.

@@ -7,7 +7,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { CubeIcon, SearchIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import { CursorPagination } from "@/components/ui/pagination";
-import { requirePageActor } from "@/lib/auth/next-auth";
+import { requirePageActor } from "@/app/_lib/next-auth";
 import { listModels } from "@/lib/registry/models";
 import { getServices } from "@/lib/server/services";
 import { listSearchParams, orFirstPage, registryUrl, type SearchParams } from "../_lib/page-helpers";

@@ -3,7 +3,7 @@
 // session cookie only (a bearer header is never looked at), and Next checks the Origin of
 // server-action POSTs, so they cannot be triggered cross-site.
 import type { z } from "zod";
-import { getPageActor } from "@/lib/auth/next-auth";
+import { getPageActor } from "@/app/_lib/next-auth";
 import { authorize, type Action } from "@/lib/auth/permissions";
 import type { SessionActor } from "@/lib/auth/sessions";
 import { AppError } from "@/lib/http/errors";

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { configuredSsoProviders, getPageActor } from "@/app/_lib/next-auth";
 import { LoginForm } from "@/components/auth/login-form";
+import { SsoButtons, signInErrorMessage } from "@/components/auth/sso-buttons";
 import { CubeIcon } from "@/components/ui/icons";
-import { getPageActor, safeCallbackPath } from "@/lib/auth/next-auth";
+import { safeCallbackPath } from "@/lib/auth/callback-path";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
@@ -11,8 +13,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const callbackUrl = safeCallbackPath(params.callbackUrl);
   if (await getPageActor()) redirect(callbackUrl);
-  // next-auth sends failed non-JS sign-ins back here with ?error=…
-  const initialError = params.error ? (params.error === "CredentialsSignin" ? "Incorrect email or password." : "Sign-in failed. Try again.") : undefined;
+  // next-auth (and the single sign-on refusals) send people back here with ?error=…
+  const error = Array.isArray(params.error) ? params.error[0] : params.error;
+  const initialError = error ? signInErrorMessage(error) : undefined;
+  const providers = configuredSsoProviders();
   return (
     <main id="main" className="flex min-h-screen flex-col items-center justify-center bg-gradient-to-b from-slate-50 to-slate-100 px-4 py-12">
       <div className="w-full max-w-sm">
@@ -24,7 +28,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <p className="mt-1 text-sm text-slate-500">Review, promote and audit model versions.</p>
         </div>
         <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200 sm:p-8">
-          <LoginForm callbackUrl={callbackUrl} initialError={initialError} />
+          <div className="space-y-5">
+            <SsoButtons providers={providers} callbackUrl={callbackUrl} />
+            <LoginForm callbackUrl={callbackUrl} initialError={initialError} />
+          </div>
         </div>
         <p className="mt-6 text-center text-xs leading-relaxed text-slate-500">
           First start? The admin password was printed in the server log and saved in{" "}

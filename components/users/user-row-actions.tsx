@@ -38,6 +38,7 @@ export function UserRowActions({
           defaultValue={user.role}
           disabled={pending || Boolean(readOnlyRole)}
           title={readOnlyRole}
+          aria-description={readOnlyRole}
           className={select}
           onChange={(e) => run({ role: e.target.value }, `Change ${user.email}'s role to ${e.target.value}? A demotion signs them out and revokes their tokens.`)}
         >

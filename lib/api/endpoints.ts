@@ -48,6 +48,10 @@ export const userViewSchema = z
     createdAt: z.string(),
     disabledAt: z.string().nullable(),
     mustChangePassword: z.boolean().describe("the user must choose a new password at the next sign-in"),
+    roleManagedBy: z
+      .enum(["oidc", "github"])
+      .nullable()
+      .describe("set when an identity provider's role mapping decides this user's role at each sign-in; the role cannot be changed here then (409 role_managed_by_idp)"),
   })
   .meta({ id: "User" });
 
@@ -341,7 +345,7 @@ export const endpoints = {
     tag: "Users & tokens",
     summary: "Change a user's role or name, disable/enable them, or reset their password (admin; audited)",
     description:
-      "Disabling, demoting (any role change that takes a permission away) and a password reset end the user's sessions and API tokens at once. A reset makes the user choose a new password at the next sign-in; without `password` one is generated and returned once as `temporaryPassword`. The last active admin can be neither disabled nor demoted (409 last_admin).",
+      "Disabling, demoting (any role change that takes a permission away) and a password reset end the user's sessions and API tokens at once. A reset makes the user choose a new password at the next sign-in; without `password` one is generated and returned once as `temporaryPassword`. The last active admin can be neither disabled nor demoted (409 last_admin). A role that an identity provider's mapping owns (`roleManagedBy`) is changed at the provider, not here (409 role_managed_by_idp).",
     action: "users.manage",
     params: z.object({ id: z.uuid() }),
     body: z

@@ -13,7 +13,7 @@ export type SessionActor = Actor & { sessionId: string; mustChangePassword: bool
 
 export async function createSession(
   db: Tx,
-  { userId, clientAddress, userAgent }: { userId: string; clientAddress?: string; userAgent?: string },
+  { userId, clientAddress, userAgent, method = "password" }: { userId: string; clientAddress?: string; userAgent?: string; method?: "password" | "oidc" | "github" },
 ): Promise<{ id: string; expiresAt: Date }> {
   const row = await db.session.create({
     data: {
@@ -21,6 +21,7 @@ export async function createSession(
       expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000),
       clientAddress: clientAddress?.slice(0, 100) ?? null,
       userAgent: userAgent?.slice(0, 300) ?? null,
+      method,
     },
     select: { id: true, expiresAt: true },
   });
@@ -32,7 +33,9 @@ type SessionRow = { sessionId: string; userId: string; email: string; role: stri
 /** The actor of a live session, or undefined (unknown, revoked, expired, or the user is disabled). */
 export async function actorForSession(db: Tx, sessionId: string): Promise<SessionActor | undefined> {
   const rows = await db.$queryRaw<SessionRow[]>`
-    SELECT s."id" AS "sessionId", u."id" AS "userId", u."email", u."role"::text AS role, u."mustChangePassword"
+    SELECT s."id" AS "sessionId", u."id" AS "userId", u."email", u."role"::text AS role,
+      -- Only a password sign-in is held to a pending password change: a single sign-on did not use it.
+      (u."mustChangePassword" AND s."method" = 'password') AS "mustChangePassword"
     FROM "Session" s JOIN "User" u ON u."id" = s."userId"
     WHERE s."id" = ${sessionId}::uuid AND s."revokedAt" IS NULL AND s."expiresAt" > now() AND u."disabledAt" IS NULL`;
   const row = rows[0];

@@ -22,9 +22,20 @@ export type UserView = {
   createdAt: string;
   disabledAt: string | null;
   mustChangePassword: boolean;
+  /** "oidc" or "github" when that identity provider's role mapping owns this user's role (read-only here). */
+  roleManagedBy: string | null;
 };
 
-type UserRow = { id: string; email: string; name: string; role: string; createdAt: Date; disabledAt: Date | null; mustChangePassword: boolean };
+type UserRow = {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  createdAt: Date;
+  disabledAt: Date | null;
+  mustChangePassword: boolean;
+  roleManagedBy: string | null;
+};
 
 export function toUserView(u: UserRow): UserView {
   return {
@@ -35,6 +46,7 @@ export function toUserView(u: UserRow): UserView {
     createdAt: u.createdAt.toISOString(),
     disabledAt: u.disabledAt?.toISOString() ?? null,
     mustChangePassword: u.mustChangePassword,
+    roleManagedBy: u.roleManagedBy,
   };
 }
 
@@ -119,6 +131,8 @@ export async function updateUser(db: Db, { actor, id, role, name, disabled, rese
     const before = await tx.user.findUnique({ where: { id } });
     if (!before) throw notFound("user_not_found", `no user with id '${id}'`);
     const losesAdmin = before.role === "admin" && !before.disabledAt && ((role !== undefined && role !== "admin") || disabled === true);
+    if (role !== undefined && role !== before.role && before.roleManagedBy)
+      throw conflict("role_managed_by_idp", `this user's role comes from the ${before.roleManagedBy === "github" ? "GitHub" : "OIDC"} role mapping: change it at the identity provider`);
     if (losesAdmin && admins.filter((a) => a.id !== id).length === 0)
       throw conflict("last_admin", "this is the last active admin: make another user an admin first");
     const demoted = role !== undefined && isDemotion(before.role as Role, role);
@@ -160,6 +174,9 @@ export async function changeOwnPassword(db: Db, { actor, current, next }: { acto
     ]);
   if (next === current) throw unprocessable("password_unchanged", "the new password must differ from the current one", [{ path: "next", message: "same as the current password" }]);
   const user = await db.user.findUnique({ where: { id: actor.id }, omit: { passwordHash: false } });
+  // An account that signs in only through an identity provider gets no password here: it would be
+  // a way in that outlives the person's removal at the provider.
+  if (user && !user.passwordHash) throw forbidden("no_local_password", "this account signs in through single sign-on and has no password to change");
   if (!user || !(await verifyPassword(current, user.passwordHash)))
     throw forbidden("wrong_password", "the current password is not correct", );
   const passwordHash = await hashPassword(next);

@@ -67,6 +67,27 @@ const envSchema = z.object({
   /** A request body must arrive at least this fast, judged over each window in which the server waits for it. */
   HTTP_BODY_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(1).default(1024),
   HTTP_BODY_WINDOW_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
+  // Single sign-on (docs/sso.md). Mappings and domain lists are parsed by lib/auth/sso/settings.ts,
+  // which knows the roles; the server checks them at start.
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_NAME: z.string().max(60).default("Single sign-on"),
+  OIDC_SCOPES: z.string().default("openid email profile"),
+  OIDC_ROLE_CLAIM: z.string().default("groups"),
+  OIDC_ROLE_MAPPING: z.string().optional(),
+  OIDC_DEFAULT_ROLE: z.string().default("viewer"),
+  OIDC_ALLOWED_DOMAINS: z.string().optional(),
+  /** Treat the provider's email as verified even without `email_verified` (only for providers that issue verified emails only). */
+  OIDC_TRUST_EMAIL: bool.default(false),
+  GITHUB_CLIENT_ID: z.string().optional(),
+  GITHUB_CLIENT_SECRET: z.string().optional(),
+  GITHUB_ROLE_MAPPING: z.string().optional(),
+  GITHUB_DEFAULT_ROLE: z.string().default("viewer"),
+  GITHUB_ALLOWED_DOMAINS: z.string().optional(),
+  /** GitHub Enterprise Server: its web and API base URLs. */
+  GITHUB_URL: z.string().url().default("https://github.com"),
+  GITHUB_API_URL: z.string().url().default("https://api.github.com"),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -101,6 +122,30 @@ export type Config = {
     bodyMinBytesPerSecond: number;
     bodyWindowSeconds: number;
   };
+  /** Single sign-on as configured; lib/auth/sso/settings.ts parses the mapping and domain strings. */
+  sso: {
+    oidc?: {
+      issuer: string;
+      clientId: string;
+      clientSecret: string;
+      name: string;
+      scopes: string;
+      roleClaim: string;
+      roleMapping?: string;
+      defaultRole: string;
+      allowedDomains?: string;
+      trustEmail: boolean;
+    };
+    github?: {
+      clientId: string;
+      clientSecret: string;
+      roleMapping?: string;
+      defaultRole: string;
+      allowedDomains?: string;
+      url: string;
+      apiUrl: string;
+    };
+  };
   checks: {
     workerInProcess: boolean;
     concurrency: number;
@@ -128,6 +173,11 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   const e = result.data;
   const dataDir = path.resolve(e.DATA_DIR);
   if (e.S3_ENDPOINT && !e.S3_BUCKET) throw new ConfigError(["S3_BUCKET: required when S3_ENDPOINT is set"]);
+  const missingSso = [
+    ...(e.OIDC_ISSUER ? (["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const).filter((k) => !e[k]) : []),
+    ...(e.GITHUB_CLIENT_ID && !e.GITHUB_CLIENT_SECRET ? ["GITHUB_CLIENT_SECRET"] : []),
+  ];
+  if (missingSso.length) throw new ConfigError(missingSso.map((k) => `${k}: required when ${k.startsWith("OIDC") ? "OIDC_ISSUER" : "GITHUB_CLIENT_ID"} is set`));
   return {
     port: e.PORT,
     hostname: e.HOSTNAME,
@@ -162,6 +212,37 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       headersTimeoutSeconds: e.HTTP_HEADERS_TIMEOUT_SECONDS,
       bodyMinBytesPerSecond: e.HTTP_BODY_MIN_BYTES_PER_SECOND,
       bodyWindowSeconds: e.HTTP_BODY_WINDOW_SECONDS,
+    },
+    sso: {
+      ...(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+        ? {
+            oidc: {
+              issuer: e.OIDC_ISSUER,
+              clientId: e.OIDC_CLIENT_ID,
+              clientSecret: e.OIDC_CLIENT_SECRET,
+              name: e.OIDC_NAME,
+              scopes: e.OIDC_SCOPES,
+              roleClaim: e.OIDC_ROLE_CLAIM,
+              roleMapping: e.OIDC_ROLE_MAPPING,
+              defaultRole: e.OIDC_DEFAULT_ROLE,
+              allowedDomains: e.OIDC_ALLOWED_DOMAINS,
+              trustEmail: e.OIDC_TRUST_EMAIL,
+            },
+          }
+        : {}),
+      ...(e.GITHUB_CLIENT_ID && e.GITHUB_CLIENT_SECRET
+        ? {
+            github: {
+              clientId: e.GITHUB_CLIENT_ID,
+              clientSecret: e.GITHUB_CLIENT_SECRET,
+              roleMapping: e.GITHUB_ROLE_MAPPING,
+              defaultRole: e.GITHUB_DEFAULT_ROLE,
+              allowedDomains: e.GITHUB_ALLOWED_DOMAINS,
+              url: e.GITHUB_URL.replace(/\/+$/, ""),
+              apiUrl: e.GITHUB_API_URL.replace(/\/+$/, ""),
+            },
+          }
+        : {}),
     },
     checks: {
       workerInProcess: e.CHECK_WORKER_IN_PROCESS,

@@ -6,7 +6,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { createApiDispatcher } from "../api/serve.ts";
-import { parseConfigOrExit, type Config } from "../config/index.ts";
+import { parseSsoSettings, ssoProviders } from "../auth/sso/settings.ts";
+import { ConfigError, parseConfigOrExit, type Config } from "../config/index.ts";
 import { log } from "../observability/logger.ts";
 import { closeServices, getServices } from "./services.ts";
 import { createRegistryServer } from "./http-server.ts";
@@ -53,6 +54,15 @@ export async function runRegistry(config: Config, { dev = false }: { dev?: boole
 /** Runs until SIGINT/SIGTERM, then closes connections, Next, the worker and the database. */
 export async function main(argv = process.argv.slice(2)): Promise<void> {
   const config = parseConfigOrExit();
+  try {
+    // Role mappings and domain lists are checked now, not at someone's first sign-in.
+    const sso = ssoProviders(parseSsoSettings(config.sso));
+    if (sso.length) log.info("single sign-on", { providers: sso.map((p) => p.id) });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
   const registry = await runRegistry(config, { dev: argv.includes("--dev") });
   const ready = await getServices();
   console.log(

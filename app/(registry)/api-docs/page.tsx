@@ -8,7 +8,7 @@ import { CodeBlock } from "@/components/ui/code-block";
 import { ExternalIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import { buildOpenApiDocument } from "@/lib/api/openapi";
-import { requirePageActor } from "@/lib/auth/next-auth";
+import { requirePageActor } from "@/app/_lib/next-auth";
 import { getServices } from "@/lib/server/services";
 import { registryUrl } from "../../_lib/page-helpers";
 

@@ -14,7 +14,7 @@ import { CursorPagination } from "@/components/ui/pagination";
 import { tokenLabelsById } from "@/lib/audit/credential-labels";
 import { auditQuery, listAuditEvents } from "@/lib/audit/list-events";
 import { verifyAuditChain } from "@/lib/audit/verify-chain";
-import { requirePageActor } from "@/lib/auth/next-auth";
+import { requirePageActor } from "@/app/_lib/next-auth";
 import { can } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/http/errors";
 import { getServices } from "@/lib/server/services";

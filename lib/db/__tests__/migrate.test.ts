@@ -29,6 +29,7 @@ const expectedTables = [
   "RateLimiterFlexible",
   "Session",
   "User",
+  "UserIdentity",
   "VersionFile",
   "_prisma_migrations",
 ];

@@ -3,7 +3,7 @@
 // Through the one server-action wrapper, which lets only this action through for a session that must
 // first replace a generated or reset password.
 import { z } from "zod";
-import { safeCallbackPath } from "@/lib/auth/next-auth";
+import { safeCallbackPath } from "@/lib/auth/callback-path";
 import { changeOwnPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/users";
 import { serverAction } from "@/app/_lib/server-action";
 import type { ChangePasswordState } from "@/components/account/password-form-state";

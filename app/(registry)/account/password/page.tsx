@@ -4,7 +4,8 @@ import { ChangePasswordForm } from "@/components/account/change-password-form";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { getPageActor, safeCallbackPath } from "@/lib/auth/next-auth";
+import { getPageActor } from "@/app/_lib/next-auth";
+import { safeCallbackPath } from "@/lib/auth/callback-path";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/users";
 import { changePasswordAction } from "./actions";
 

@@ -10,7 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { CursorPagination } from "@/components/ui/pagination";
 import { Time } from "@/components/ui/time";
 import { AliasBadge, TagList } from "@/components/versions/badges";
-import { requirePageActor } from "@/lib/auth/next-auth";
+import { requirePageActor } from "@/app/_lib/next-auth";
 import { can } from "@/lib/auth/permissions";
 import { OwnersEditor } from "@/components/models/owners-editor";
 import { setOwnersAction } from "./actions";

@@ -6,7 +6,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { KeyIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import { CursorPagination } from "@/components/ui/pagination";
-import { requirePageActor } from "@/lib/auth/next-auth";
+import { requirePageActor } from "@/app/_lib/next-auth";
 import { scopesAllowedFor } from "@/lib/auth/roles";
 import { listApiTokens } from "@/lib/auth/tokens";
 import { getServices } from "@/lib/server/services";

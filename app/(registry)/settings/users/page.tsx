@@ -8,7 +8,7 @@ import { RowHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui/tabl
 import { Time } from "@/components/ui/time";
 import { CreateUserForm } from "@/components/users/create-user-form";
 import { UserRowActions } from "@/components/users/user-row-actions";
-import { requirePageActor } from "@/lib/auth/next-auth";
+import { requirePageActor } from "@/app/_lib/next-auth";
 import { can } from "@/lib/auth/permissions";
 import { roles } from "@/lib/auth/roles";
 import { listUsers, MIN_PASSWORD_LENGTH } from "@/lib/auth/users";
@@ -55,6 +55,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
                   </RowHeader>
                   <TD>
                     <Badge tone={u.role === "admin" ? "red" : u.role === "reviewer" ? "violet" : u.role === "contributor" ? "indigo" : "neutral"}>{u.role}</Badge>
+                    {u.roleManagedBy ? (
+                      <span id={`role-source-${u.id}`} className="mt-1 block text-xs text-slate-500">
+                        set by {u.roleManagedBy === "github" ? "GitHub" : "your identity provider"}
+                      </span>
+                    ) : null}
                   </TD>
                   <TD>
                     {u.disabledAt ? <Badge tone="red">disabled</Badge> : <Badge tone="green">active</Badge>}
@@ -68,7 +73,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
                     <Time iso={u.createdAt} />
                   </TD>
                   <TD className="text-right">
-                    <UserRowActions user={{ id: u.id, email: u.email, role: u.role, disabled: Boolean(u.disabledAt) }} roles={roles} change={updateUserAction} />
+                    <UserRowActions
+                      user={{ id: u.id, email: u.email, role: u.role, disabled: Boolean(u.disabledAt) }}
+                      roles={roles}
+                      readOnlyRole={u.roleManagedBy ? `The role comes from ${u.roleManagedBy === "github" ? "GitHub" : "the identity provider"}'s group mapping; change it there.` : undefined}
+                      change={updateUserAction}
+                    />
                   </TD>
                 </TR>
               ))}

@@ -4,7 +4,7 @@
 // here with 429 and Retry-After, before next-auth runs.
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
-import { buildAuthOptions } from "@/lib/auth/next-auth";
+import { buildAuthOptions } from "@/app/_lib/next-auth";
 import { isSecureOrigin } from "@/lib/auth/session";
 import { signInRetryAfter } from "@/lib/auth/sign-in";
 import { getServices } from "@/lib/server/services";
@@ -15,10 +15,11 @@ type RouteContext = { params: Promise<{ nextauth: string[] }> };
 
 async function handler(request: NextRequest, context: RouteContext): Promise<Response> {
   const { nextauth } = await context.params;
+  // Set by the registry's server from the socket (or a trusted proxy): see lib/server/http-server.ts.
+  const clientAddress = request.headers.get("x-forwarded-for") ?? "unknown";
   if (request.method === "POST" && nextauth.join("/") === "callback/credentials") {
     const form = await request.clone().formData().catch(() => undefined);
     const email = String(form?.get("email") ?? "").trim();
-    const clientAddress = request.headers.get("x-forwarded-for") ?? "unknown";
     const retryAfter = email ? await signInRetryAfter((await getServices()).prisma, { email, clientAddress }) : 0;
     if (retryAfter > 0) {
       // The shape next-auth's client expects ({url} with ?error=), so signIn() reports the reason.
@@ -28,7 +29,8 @@ async function handler(request: NextRequest, context: RouteContext): Promise<Res
       );
     }
   }
-  return NextAuth(request, context, buildAuthOptions({ secure: isSecureOrigin(request.headers) }));
+  const client = { clientAddress, userAgent: request.headers.get("user-agent") ?? undefined };
+  return NextAuth(request, context, buildAuthOptions({ secure: isSecureOrigin(request.headers), client }));
 }
 
 export { handler as GET, handler as POST };

@@ -18,7 +18,7 @@ import { FrontMatterTable, ModelCardBody } from "@/components/versions/model-car
 import { Provenance } from "@/components/versions/provenance";
 import { readCardText, CARD_DISPLAY_LIMIT } from "@/lib/registry/card/read-card";
 import { signatureStatus } from "@/lib/integrity/verify-signature";
-import { requirePageActor } from "@/lib/auth/next-auth";
+import { requirePageActor } from "@/app/_lib/next-auth";
 import { log } from "@/lib/observability/logger";
 import { getVersion } from "@/lib/registry/versions";
 import { getServices } from "@/lib/server/services";
