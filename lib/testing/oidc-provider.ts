@@ -52,7 +52,8 @@ export async function startOidcProvider(): Promise<TestOidcProvider> {
       const provider = new Provider(issuer, configuration);
       // The development screens warn on every start; that noise is not a test failure.
       provider.on("server_error", (_ctx, error) => console.error("oidc-provider:", error));
-      handler = provider.callback();
+      const callback = provider.callback();
+      handler = (req, res) => void callback(req, res);
     },
     setAccount(login, claims) {
       accounts.set(login, claims);
@@ -107,17 +108,17 @@ export async function signInThroughOidc(registryUrl: string, login: string, { ca
     body: new URLSearchParams({ csrfToken, callbackUrl }),
   });
   store(registry, start);
-  let url = start.headers.get("location");
+  let url: string | null = start.headers.get("location");
   if (!url) throw new Error(`the registry did not redirect to the provider (${start.status})`);
   let init: RequestInit | undefined;
   for (let hop = 0; hop < 20; hop++) {
-    const target = new URL(url, registryUrl);
+    const target: URL = new URL(url, registryUrl);
     const onRegistry = target.origin === new URL(registryUrl).origin;
     const jar = onRegistry ? registry : idp;
-    const res = await fetch(target, { ...init, redirect: "manual", headers: { ...(init?.headers as Record<string, string>), cookie: header(jar) } });
+    const res: Response = await fetch(target, { ...init, redirect: "manual", headers: { ...(init?.headers as Record<string, string>), cookie: header(jar) } });
     store(jar, res);
     init = undefined;
-    const location = res.headers.get("location");
+    const location: string | null = res.headers.get("location");
     if (onRegistry && target.pathname.startsWith("/api/auth/callback/")) {
       if (!location) throw new Error(`the registry's callback answered ${res.status} without a redirect`);
       const signedIn = [...registry.keys()].some((k) => /^(__Secure-)?next-auth\.session-token/.test(k));
