@@ -10,7 +10,7 @@ test("an unauthenticated visit is sent to the sign-in page and back after signin
 
   await page.getByLabel("Email").fill(ADMIN.email);
   await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/models\/credit-risk$/);
   await expect(page.getByRole("heading", { level: 1, name: "credit-risk" })).toBeVisible();
 });
@@ -19,7 +19,7 @@ test("a wrong password shows an error and does not sign in", async ({ page }) =>
   await page.goto("/login");
   await page.getByLabel("Email").fill(ADMIN.email);
   await page.getByLabel("Password").fill("not-the-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Incorrect email or password" })).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
   await screenshot(page, "login-error");

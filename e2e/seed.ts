@@ -4,6 +4,11 @@ import { createHash, randomBytes } from "node:crypto";
 // The default first admin (REGISTRY_ADMIN_EMAIL unset), signing in as a newcomer would.
 export const ADMIN = { email: "admin@localhost", password: "admin-password-for-e2e-tests" };
 export const VIEWER = { email: "viewer@example.com", password: "viewer-password-for-e2e" };
+/** Accounts at the test identity provider (e2e/global-setup.ts): what each one's ID token claims. */
+export const SSO_ACCOUNTS = {
+  "rita.reviewer": { email: "rita@bank.example", email_verified: true, name: "Rita Reviewer", groups: ["staff", "ml-reviewers"] },
+  "otto.outsider": { email: "otto@bank.example", email_verified: true, name: "Otto Outsider", groups: ["contractors"] },
+};
 export const MODEL = "credit-risk";
 export const VERSION = "1.4.0";
 

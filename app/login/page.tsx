@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { configuredSsoProviders, getPageActor } from "@/app/_lib/next-auth";
 import { LoginForm } from "@/components/auth/login-form";
-import { SsoButtons, signInErrorMessage } from "@/components/auth/sso-buttons";
+import { isSsoError, signInErrorMessage } from "@/components/auth/sign-in-errors";
+import { SsoButtons } from "@/components/auth/sso-buttons";
 import { CubeIcon } from "@/components/ui/icons";
 import { safeCallbackPath } from "@/lib/auth/callback-path";
 
@@ -15,8 +16,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   if (await getPageActor()) redirect(callbackUrl);
   // next-auth (and the single sign-on refusals) send people back here with ?error=…
   const error = Array.isArray(params.error) ? params.error[0] : params.error;
-  const initialError = error ? signInErrorMessage(error) : undefined;
   const providers = configuredSsoProviders();
+  // A single sign-on refusal is shown above the provider buttons, not as a wrong password.
+  const ssoError = error && providers.length > 0 && isSsoError(error) ? signInErrorMessage(error) : undefined;
+  const initialError = error && !ssoError ? signInErrorMessage(error) : undefined;
   return (
     <main id="main" className="flex min-h-screen flex-col items-center justify-center bg-gradient-to-b from-slate-50 to-slate-100 px-4 py-12">
       <div className="w-full max-w-sm">
@@ -29,7 +32,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         </div>
         <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200 sm:p-8">
           <div className="space-y-5">
-            <SsoButtons providers={providers} callbackUrl={callbackUrl} />
+            <SsoButtons providers={providers} callbackUrl={callbackUrl} error={ssoError} />
             <LoginForm callbackUrl={callbackUrl} initialError={initialError} />
           </div>
         </div>

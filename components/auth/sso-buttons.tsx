@@ -4,12 +4,19 @@
 import { signIn } from "next-auth/react";
 import { useState } from "react";
 import { Button } from "../ui/button";
+import { AlertIcon } from "../ui/icons";
 
-export function SsoButtons({ providers, callbackUrl }: { providers: { id: string; name: string }[]; callbackUrl: string }) {
+export function SsoButtons({ providers, callbackUrl, error }: { providers: { id: string; name: string }[]; callbackUrl: string; error?: string }) {
   const [pending, setPending] = useState<string | undefined>();
   if (providers.length === 0) return null;
   return (
     <div className="space-y-3">
+      {error ? (
+        <div role="alert" className="flex items-start gap-2 rounded-md bg-red-50 px-3 py-2.5 text-sm text-red-800 ring-1 ring-red-600/20 ring-inset">
+          <AlertIcon className="mt-0.5 size-4 shrink-0 text-red-600" />
+          <span>{error}</span>
+        </div>
+      ) : null}
       {providers.map((p) => (
         <Button
           key={p.id}
@@ -31,30 +38,4 @@ export function SsoButtons({ providers, callbackUrl }: { providers: { id: string
       </div>
     </div>
   );
-}
-
-/** What the sign-in page says for a `?error=` next-auth or the registry's single sign-on sent back. */
-export function signInErrorMessage(code: string): string {
-  switch (code) {
-    case "CredentialsSignin":
-      return "Incorrect email or password.";
-    case "sso_email_missing":
-      return "Your identity provider did not share an email address, so no registry account can be matched.";
-    case "sso_email_domain_not_allowed":
-      return "Accounts from this email domain cannot sign in to this registry.";
-    case "sso_email_not_verified":
-      return "Your identity provider has not verified your email address, so it cannot be linked to a registry account.";
-    case "sso_no_role":
-      return "Your account at the identity provider is not in a group that grants access to this registry. Ask an administrator.";
-    case "sso_user_disabled":
-      return "This registry account is disabled. Ask an administrator.";
-    case "OAuthSignin":
-    case "OAuthCallback":
-    case "OAuthCreateAccount":
-    case "Callback":
-    case "SsoFailed":
-      return "Single sign-on did not complete. Try again; if it keeps failing, an administrator should check the provider settings.";
-    default:
-      return "Sign-in failed. Try again.";
-  }
 }

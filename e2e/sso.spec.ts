@@ -1,0 +1,38 @@
+// Single sign-on in a real browser against a real OpenID Connect provider (started by
+// global-setup.ts): the button on the sign-in page, the provider's login and consent screens, back
+// to the page the person asked for with the role the provider's groups map to; a person no group
+// admits is told why.
+import { expect, test } from "@playwright/test";
+import { screenshot } from "./helpers.ts";
+
+test("signing in through the identity provider lands on the requested page with the mapped role", async ({ page }) => {
+  await page.goto("/models/credit-risk");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=/);
+  await page.getByRole("button", { name: "Sign in with Bank SSO" }).click();
+
+  // The provider's own (development) login and consent screens.
+  await page.locator('input[name="login"]').fill("rita.reviewer");
+  await page.locator('input[name="password"]').fill("anything");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+  await page.getByRole("button", { name: "Continue" }).click();
+
+  await expect(page).toHaveURL(/\/models\/credit-risk$/);
+  await expect(page.getByRole("heading", { level: 1, name: "credit-risk" })).toBeVisible();
+  await page.locator("summary", { hasText: "Account menu" }).click();
+  await expect(page.getByText("Role: reviewer")).toBeVisible();
+});
+
+test("someone no group admits is refused with the reason, and stays signed out", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByRole("button", { name: "Sign in with Bank SSO" }).click();
+  await page.locator('input[name="login"]').fill("otto.outsider");
+  await page.locator('input[name="password"]').fill("anything");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+  await page.getByRole("button", { name: "Continue" }).click();
+
+  await expect(page).toHaveURL(/\/login\?error=sso_no_role/);
+  await expect(page.getByRole("alert").filter({ hasText: "not in a group that grants access" })).toBeVisible();
+  await screenshot(page, "login-sso-refused");
+  await page.goto("/audit");
+  await expect(page).toHaveURL(/\/login/);
+});
