@@ -20,6 +20,10 @@ test("signing in through the identity provider lands on the requested page with 
   await expect(page.getByRole("heading", { level: 1, name: "credit-risk" })).toBeVisible();
   await page.locator("summary", { hasText: "Account menu" }).click();
   await expect(page.getByText("Role: reviewer")).toBeVisible();
+  // The account has no password to change: the provider holds the credentials.
+  await expect(page.getByRole("link", { name: "API tokens" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Change password" })).toHaveCount(0);
+  await screenshot(page, "sso-signed-in");
 });
 
 test("someone no group admits is refused with the reason, and stays signed out", async ({ page }) => {

@@ -49,7 +49,7 @@ export function AppShell({ actor, canManageUsers = false, children }: { actor: A
               </li>
             </ul>
           </nav>
-          {actor ? <UserMenu email={actor.email} role={actor.role} canManageUsers={canManageUsers} /> : null}
+          {actor ? <UserMenu email={actor.email} role={actor.role} canManageUsers={canManageUsers} hasPassword={!("hasPassword" in actor) || actor.hasPassword !== false} /> : null}
         </div>
       </header>
       <main id="main" tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 px-4 py-8 focus:outline-none sm:px-6 lg:px-8">

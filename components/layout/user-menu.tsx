@@ -7,7 +7,7 @@ import { useEffect, useRef } from "react";
 import { SignOutButton } from "../auth/sign-out-button";
 import { ChevronDownIcon } from "../ui/icons";
 
-export function UserMenu({ email, role, canManageUsers = false }: { email: string; role: string; canManageUsers?: boolean }) {
+export function UserMenu({ email, role, canManageUsers = false, hasPassword = true }: { email: string; role: string; canManageUsers?: boolean; hasPassword?: boolean }) {
   const root = useRef<HTMLDetailsElement>(null);
 
   useEffect(() => {
@@ -61,13 +61,15 @@ export function UserMenu({ email, role, canManageUsers = false }: { email: strin
           >
             API tokens
           </Link>
-          <Link
-            href="/account/password"
-            onClick={close}
-            className="block rounded-md px-3 py-2 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
-          >
-            Change password
-          </Link>
+          {hasPassword ? (
+            <Link
+              href="/account/password"
+              onClick={close}
+              className="block rounded-md px-3 py-2 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
+            >
+              Change password
+            </Link>
+          ) : null}
           {canManageUsers ? (
             <Link
               href="/settings/users"

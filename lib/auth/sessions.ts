@@ -9,7 +9,12 @@ import { revokeTokenTrees } from "./tokens.ts";
 /** How long a browser session lasts from sign-in, at most. */
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
-export type SessionActor = Actor & { sessionId: string; mustChangePassword: boolean };
+export type SessionActor = Actor & {
+  sessionId: string;
+  mustChangePassword: boolean;
+  /** False for accounts that sign in only through single sign-on (they have no password to change). */
+  hasPassword: boolean;
+};
 
 export async function createSession(
   db: Tx,
@@ -28,14 +33,15 @@ export async function createSession(
   return row;
 }
 
-type SessionRow = { sessionId: string; userId: string; email: string; role: string; mustChangePassword: boolean };
+type SessionRow = { sessionId: string; userId: string; email: string; role: string; mustChangePassword: boolean; hasPassword: boolean };
 
 /** The actor of a live session, or undefined (unknown, revoked, expired, or the user is disabled). */
 export async function actorForSession(db: Tx, sessionId: string): Promise<SessionActor | undefined> {
   const rows = await db.$queryRaw<SessionRow[]>`
     SELECT s."id" AS "sessionId", u."id" AS "userId", u."email", u."role"::text AS role,
       -- Only a password sign-in is held to a pending password change: a single sign-on did not use it.
-      (u."mustChangePassword" AND s."method" = 'password') AS "mustChangePassword"
+      (u."mustChangePassword" AND s."method" = 'password') AS "mustChangePassword",
+      (u."passwordHash" IS NOT NULL) AS "hasPassword"
     FROM "Session" s JOIN "User" u ON u."id" = s."userId"
     WHERE s."id" = ${sessionId}::uuid AND s."revokedAt" IS NULL AND s."expiresAt" > now() AND u."disabledAt" IS NULL`;
   const row = rows[0];
@@ -49,6 +55,7 @@ export async function actorForSession(db: Tx, sessionId: string): Promise<Sessio
     scopes: [...roleScopes[role]],
     sessionId: row.sessionId,
     mustChangePassword: row.mustChangePassword,
+    hasPassword: row.hasPassword,
   };
 }
 

@@ -74,6 +74,10 @@ describe("OIDC sign-in", () => {
     expect(signedIn?.credential).toMatch(/^session:/);
     const linked = (await auditEvents("user.identity_linked")).find((e) => e.subject.id === user!.id);
     expect(linked?.payload).toMatchObject({ provider: "oidc", subject: "ada" });
+    // No password was ever set, and the person cannot give themselves one (a way in the provider does not control).
+    const password = await call("POST", "/api/v1/me/password", { cookie: outcome.cookie, body: { current: "x", next: "a-brand-new-password" } });
+    expect(password.status).toBe(403);
+    expect(password.body.code).toBe("no_local_password");
   });
 
   it("links to an existing local user only when the provider vouches for the email", async () => {

@@ -21,12 +21,16 @@ export default async function ChangePasswordPage({ searchParams }: { searchParam
       <PageHeader title="Change password" description={`Signed in as ${actor.email}. Your other browser sessions end when you change it; API tokens stay valid.`} />
       <Card>
         <CardBody className="space-y-5">
-          {actor.mustChangePassword ? (
+          {!actor.hasPassword ? (
+            <Alert tone="info" title="This account has no password">
+              You sign in through single sign-on; your identity provider manages your credentials. An administrator can give the account a password if you need one.
+            </Alert>
+          ) : actor.mustChangePassword ? (
             <Alert tone="warning" title="Choose a new password before you continue">
               Your password was generated at first start or reset by an admin.
             </Alert>
           ) : null}
-          <ChangePasswordForm action={changePasswordAction} next={next} minLength={MIN_PASSWORD_LENGTH} />
+          {actor.hasPassword ? <ChangePasswordForm action={changePasswordAction} next={next} minLength={MIN_PASSWORD_LENGTH} /> : null}
         </CardBody>
       </Card>
     </>
