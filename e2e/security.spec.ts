@@ -14,6 +14,8 @@ function watchViolations(page: Page): string[] {
 }
 
 test("every page renders and hydrates under the nonce CSP, without violations", async ({ page }) => {
+  // Eight full page loads in one test: the default 30 s is for one page's worth of work.
+  test.setTimeout(90_000);
   const violations = watchViolations(page);
   const login = await page.goto("/login");
   const policy = login!.headers()["content-security-policy"] ?? "";
