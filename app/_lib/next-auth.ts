@@ -4,8 +4,6 @@
 // audit, the same server-side session). The encrypted JWT cookie only carries the session id (`sid`);
 // lib/auth/session.ts turns a cookie into an Actor for pages and the API alike.
 import type { AuthOptions } from "next-auth";
-import type { Provider } from "next-auth/providers/index";
-import type { OAuthConfig } from "next-auth/providers/oauth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
@@ -16,9 +14,8 @@ import type { Role } from "@/lib/auth/roles";
 import { actorFromSessionToken, getAuthSecret, isSecureOrigin, readSessionToken } from "@/lib/auth/session";
 import { SESSION_MAX_AGE_SECONDS, type SessionActor } from "@/lib/auth/sessions";
 import { signInWithPassword, signOut, type SignInContext } from "@/lib/auth/sign-in";
-import { fetchGitHubIdentity, identityFromOidcClaims, type ExternalIdentity } from "@/lib/auth/sso/identity";
-import { parseSsoSettings, ssoProviders, type GitHubSettings, type OidcSettings, type SsoSettings } from "@/lib/auth/sso/settings";
-import { signInWithIdentity } from "@/lib/auth/sso/sign-in";
+import { decideSsoSignIn, recordOAuthFailure, ssoAuthProviders, type SsoProfileUser } from "@/lib/auth/sso/next-auth";
+import { parseSsoSettings, ssoProviders } from "@/lib/auth/sso/settings";
 import { getConfig } from "@/lib/config";
 import { log } from "@/lib/observability/logger";
 import { getServices } from "@/lib/server/services";
@@ -28,16 +25,15 @@ declare module "next-auth" {
     role: Role;
     sessionId: string;
     /** Single sign-on only: what the provider asserted, until signIn() decides who that is. */
-    identity?: ExternalIdentity;
+    sso?: SsoProfileUser["sso"];
   }
   interface Session {
-    user: { id: string; email: string; name: string; role: Role };
+    user: { id: string };
   }
 }
 
 declare module "next-auth/jwt" {
   interface JWT {
-    role?: Role;
     /** The server-side session (lib/auth/sessions.ts) this cookie stands for. */
     sid?: string;
   }
@@ -65,68 +61,13 @@ export function configuredSsoProviders(): { id: string; name: string }[] {
   return ssoProviders(parseSsoSettings(getConfig().sso));
 }
 
-type ProfileUser = { id: string; name?: string; email?: string; role: Role; sessionId: string; identity: ExternalIdentity };
-
-function oidcProvider(settings: OidcSettings): OAuthConfig<Record<string, unknown>> {
-  return {
-    id: "oidc",
-    name: settings.name,
-    type: "oauth",
-    wellKnown: `${settings.issuer.replace(/\/+$/, "")}/.well-known/openid-configuration`,
-    clientId: settings.clientId,
-    clientSecret: settings.clientSecret,
-    authorization: { params: { scope: settings.scopes } },
-    // The profile is the verified ID token's claims (issuer, audience, signature, expiry, nonce checked by openid-client).
-    idToken: true,
-    checks: ["pkce", "state", "nonce"],
-    profile(claims): ProfileUser {
-      const identity = identityFromOidcClaims(claims, settings);
-      return { id: `oidc:${identity.subject}`, name: identity.name, email: identity.email, role: "viewer", sessionId: "", identity };
-    },
-  };
-}
-
-/**
- * GitHub's OAuth app flow (GitHub is not an OIDC provider for people). The URLs are configurable
- * for GitHub Enterprise Server. The user, the verified primary email and, with a role mapping, the
- * person's organisations and teams are read with their access token.
- */
-function githubProvider(settings: GitHubSettings): OAuthConfig<Record<string, unknown>> {
-  return {
-    id: "github",
-    name: "GitHub",
-    type: "oauth",
-    clientId: settings.clientId,
-    clientSecret: settings.clientSecret,
-    checks: ["state"],
-    authorization: { url: `${settings.url}/login/oauth/authorize`, params: { scope: `read:user user:email${settings.roleRules ? " read:org" : ""}` } },
-    token: `${settings.url}/login/oauth/access_token`,
-    userinfo: {
-      url: `${settings.apiUrl}/user`,
-      async request({ tokens }) {
-        if (!tokens.access_token) throw new Error("GitHub returned no access token");
-        const identity = await fetchGitHubIdentity(settings, tokens.access_token);
-        return { sub: identity.subject, email: identity.email, name: identity.name, identity };
-      },
-    },
-    profile(profile): ProfileUser {
-      const identity = profile.identity as ExternalIdentity;
-      return { id: `github:${identity.subject}`, name: identity.name, email: identity.email, role: "viewer", sessionId: "", identity };
-    },
-  };
-}
-
-function ssoProvidersFor(settings: SsoSettings): Provider[] {
-  return [...(settings.oidc ? [oidcProvider(settings.oidc)] : []), ...(settings.github ? [githubProvider(settings.github)] : [])];
-}
-
 /**
  * The options for one request. `secure` must be derived from the request (isSecureOrigin) the same
  * way everywhere, because it picks the cookie's name: pages, the next-auth route and the API must
  * all look for the cookie next-auth set. `client` is who is asking (for the audit trail and the
- * rate limits).
+ * rate limits); `provider` is the provider a sign-in or callback request is for, if any.
  */
-export function buildAuthOptions({ secure, client }: { secure: boolean; client: SignInContext }): AuthOptions {
+export function buildAuthOptions({ secure, client, provider }: { secure: boolean; client: SignInContext; provider?: string }): AuthOptions {
   trustRequestHost();
   const config = getConfig();
   const sso = parseSsoSettings(config.sso);
@@ -154,42 +95,36 @@ export function buildAuthOptions({ secure, client }: { secure: boolean; client: 
           return { id: user.id, email: user.email, name: user.name, role: user.role, sessionId };
         },
       }),
-      ...ssoProvidersFor(sso),
+      ...ssoAuthProviders(sso),
     ],
     callbacks: {
       async signIn({ user, account }) {
         if (account?.provider === "credentials") return true;
-        const settings = account?.provider === "oidc" ? sso.oidc : account?.provider === "github" ? sso.github : undefined;
-        if (!settings || !user.identity) return "/login?error=SsoFailed";
-        const { prisma } = await getServices();
-        const result = await signInWithIdentity(prisma, { identity: user.identity, settings, ...client });
-        if (!result.ok) {
-          authLog.info("single sign-on refused", { provider: user.identity.provider, reason: result.reason });
-          return `/login?error=sso_${result.reason}`;
+        try {
+          const { prisma } = await getServices();
+          const decision = await decideSsoSignIn(prisma, { profile: user.sso, sso, client });
+          if (!decision.ok) return decision.redirectTo;
+          // next-auth hands this same object to jwt() below (no adapter): from here on it is the
+          // registry's user and session, not the provider's account.
+          Object.assign(user, { ...decision.user, sessionId: decision.sessionId, sso: undefined });
+          return true;
+        } catch (error) {
+          authLog.error("single sign-on failed", { provider: account?.provider, error: error instanceof Error ? error.message : String(error) });
+          return "/login?error=SsoFailed";
         }
-        // next-auth hands this same object to jwt() below (no adapter): from here on it is the
-        // registry's user and session, not the provider's account.
-        Object.assign(user, { id: result.user.id, email: result.user.email, name: result.user.name, role: result.user.role, sessionId: result.sessionId, identity: undefined });
-        return true;
       },
       // next-auth's own redirects after sign-in/out follow the same rule as the login page's.
       redirect({ url, baseUrl }) {
         const path = url.startsWith(baseUrl) ? url.slice(baseUrl.length) || "/" : url;
         return baseUrl + safeCallbackPath(path);
       },
+      // The cookie carries the user's id and the session id, nothing else: role, name and email are
+      // read from the database on every request (lib/auth/sessions.ts), so they are never stale.
       jwt({ token, user }) {
-        // `user` is only present right after sign-in; token.sub already holds its id.
-        if (user) {
-          token.role = user.role;
-          token.sid = user.sessionId;
-        }
-        return token;
+        return user ? { sub: user.id, sid: user.sessionId } : { sub: token.sub, sid: token.sid };
       },
       session({ session, token }) {
-        return {
-          ...session,
-          user: { id: token.sub ?? "", email: token.email ?? "", name: token.name ?? "", role: token.role ?? "viewer" },
-        };
+        return { ...session, user: { id: token.sub ?? "" } };
       },
     },
     events: {
@@ -200,7 +135,14 @@ export function buildAuthOptions({ secure, client }: { secure: boolean; client: 
       },
     },
     logger: {
-      error: (code, metadata) => authLog.error(code, { metadata }),
+      error: (code, metadata) => {
+        // Metadata can hold a provider's claims (personal data): only the error's message is logged.
+        const message = metadata instanceof Error ? metadata.message : (metadata as { error?: Error } | undefined)?.error?.message;
+        authLog.error(code, { message, provider });
+        void getServices()
+          .then(({ prisma }) => recordOAuthFailure(prisma, { code, provider, client }))
+          .catch((error: unknown) => authLog.error("could not audit a failed sign-in", { error: String(error) }));
+      },
       warn: (code) => authLog.warn(code),
       debug: () => undefined,
     },

@@ -12,6 +12,10 @@ export function signInErrorMessage(code: string): string {
       return "Accounts from this email domain cannot sign in to this registry.";
     case "sso_email_not_verified":
       return "Your identity provider has not verified your email address, so it cannot be linked to a registry account.";
+    case "sso_email_linked_to_other_identity":
+      return "This email belongs to a registry account already linked to a different account at your identity provider. Ask an administrator.";
+    case "sso_issuer_mismatch":
+      return "The identity provider's answer came from an issuer this registry does not trust.";
     case "sso_no_role":
       return "Your account at the identity provider is not in a group that grants access to this registry. Ask an administrator.";
     case "sso_user_disabled":

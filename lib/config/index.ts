@@ -76,14 +76,14 @@ const envSchema = z.object({
   OIDC_SCOPES: z.string().default("openid email profile"),
   OIDC_ROLE_CLAIM: z.string().default("groups"),
   OIDC_ROLE_MAPPING: z.string().optional(),
-  OIDC_DEFAULT_ROLE: z.string().default("viewer"),
+  OIDC_DEFAULT_ROLE: z.string().optional(),
   OIDC_ALLOWED_DOMAINS: z.string().optional(),
   /** Treat the provider's email as verified even without `email_verified` (only for providers that issue verified emails only). */
   OIDC_TRUST_EMAIL: bool.default(false),
   GITHUB_CLIENT_ID: z.string().optional(),
   GITHUB_CLIENT_SECRET: z.string().optional(),
   GITHUB_ROLE_MAPPING: z.string().optional(),
-  GITHUB_DEFAULT_ROLE: z.string().default("viewer"),
+  GITHUB_DEFAULT_ROLE: z.string().optional(),
   GITHUB_ALLOWED_DOMAINS: z.string().optional(),
   /** GitHub Enterprise Server: its web and API base URLs. */
   GITHUB_URL: z.string().url().default("https://github.com"),
@@ -132,7 +132,7 @@ export type Config = {
       scopes: string;
       roleClaim: string;
       roleMapping?: string;
-      defaultRole: string;
+      defaultRole?: string;
       allowedDomains?: string;
       trustEmail: boolean;
     };
@@ -140,7 +140,7 @@ export type Config = {
       clientId: string;
       clientSecret: string;
       roleMapping?: string;
-      defaultRole: string;
+      defaultRole?: string;
       allowedDomains?: string;
       url: string;
       apiUrl: string;

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import next from "next";
 import { createApiDispatcher } from "../api/serve.ts";
 import { parseSsoSettings, ssoProviders } from "../auth/sso/settings.ts";
+import { releaseUnmappedRoles } from "../auth/sso/sign-in.ts";
 import { ConfigError, parseConfigOrExit, type Config } from "../config/index.ts";
 import { log } from "../observability/logger.ts";
 import { closeServices, getServices } from "./services.ts";
@@ -65,6 +66,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   }
   const registry = await runRegistry(config, { dev: argv.includes("--dev") });
   const ready = await getServices();
+  await releaseUnmappedRoles(ready.prisma, parseSsoSettings(config.sso));
   console.log(
     `Registry ready on ${config.publicUrl ?? registry.url} (database: ${ready.config.database.kind}, storage: ${ready.config.storage.kind})`,
   );

@@ -150,6 +150,22 @@ describe("OIDC sign-in", () => {
     expect(synced?.payload).toMatchObject({ provider: "oidc", before: "reviewer", after: "viewer", revoked: { sessions: 1, tokens: 1 } });
   });
 
+  it("refuses a callback that did not start here (no state/PKCE/nonce cookies), audited, with no session", async () => {
+    const before = (await auditEvents("auth.sign_in_failed")).length;
+    const res = await fetch(`${app.url}/api/auth/callback/oidc?code=forged&state=forged&iss=${encodeURIComponent(idp.issuer)}`, { redirect: "manual" });
+    expect(res.status).toBe(302);
+    // Through next-auth's error route to the sign-in page, which explains it.
+    expect(res.headers.get("location")).toMatch(/error=OAuthCallback/);
+    const landing = await fetch(res.headers.get("location")!);
+    expect(landing.url).toMatch(/\/login\?.*error=OAuthCallback/);
+    expect(await landing.text()).toContain("Single sign-on did not complete");
+    expect(res.headers.getSetCookie().some((c) => c.includes("session-token=") && !/max-age=0/i.test(c))).toBe(false);
+    // The audit write runs beside the redirect; give it a moment.
+    await expect.poll(async () => (await auditEvents("auth.sign_in_failed")).length).toBe(before + 1);
+    const [failure] = await auditEvents("auth.sign_in_failed");
+    expect(failure!.payload).toMatchObject({ reason: "provider_error", method: "oidc", detail: "OAUTH_CALLBACK_ERROR" });
+  });
+
   it("signs out server-side like a password session", async () => {
     idp.setAccount("finn", { email: "finn@bank.example", email_verified: true, groups: ["staff"] });
     const { cookie } = await signInThroughOidc(app.url, "finn");

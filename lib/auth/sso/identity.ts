@@ -3,6 +3,8 @@ import { claimValues, type GitHubSettings, type OidcSettings, type SsoProviderId
 
 export type ExternalIdentity = {
   provider: SsoProviderId;
+  /** Who issued the subject: the OIDC issuer, or the GitHub (Enterprise) URL. Subjects are unique only per issuer. */
+  issuer: string;
   /** The provider's stable account id (OIDC `sub`, GitHub's numeric user id). */
   subject: string;
   email?: string;
@@ -15,6 +17,17 @@ export type ExternalIdentity = {
 
 const text = (v: unknown, max: number) => (typeof v === "string" && v.trim() ? v.trim().slice(0, max) : undefined);
 
+/**
+ * An email the registry can match on: ASCII only (lower-casing "\u212Aim@…" gives "kim@…", so a
+ * non-ASCII address could collide with someone else's) and the shape name@domain.
+ */
+function usableEmail(v: unknown): string | undefined {
+  // Checked before lower-casing: the Kelvin sign would already have become a plain "k".
+  const raw = text(v, 320);
+  if (!raw || !/^[\x21-\x7e]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(raw) || /[<>()[\]\\,;:"@]/.test(raw.slice(0, raw.lastIndexOf("@")))) return undefined;
+  return raw.toLowerCase();
+}
+
 /** From a verified ID token's claims (next-auth and openid-client have checked issuer, audience, signature and expiry). */
 export function identityFromOidcClaims(claims: Record<string, unknown>, settings: OidcSettings): ExternalIdentity {
   const subject = text(claims.sub, 255);
@@ -23,8 +36,10 @@ export function identityFromOidcClaims(claims: Record<string, unknown>, settings
   const verified = claims.email_verified === true || claims.email_verified === "true";
   return {
     provider: "oidc",
+    // The configured issuer, not the token's: sign-in refuses a token whose `iss` differs (see issuerMatches).
+    issuer: settings.issuer,
     subject,
-    email: text(claims.email, 320)?.toLowerCase(),
+    email: usableEmail(claims.email),
     emailVerified: settings.trustEmail || verified,
     name: text(claims.name, 200) ?? text(claims.preferred_username, 200),
     roleValues: claimValues(claims, settings.roleClaim),
@@ -71,10 +86,21 @@ export async function fetchGitHubIdentity(settings: GitHubSettings, accessToken:
   }
   return {
     provider: "github",
+    issuer: settings.url,
     subject: String(user.id),
-    email: primary?.email.toLowerCase(),
+    email: usableEmail(primary?.email),
     emailVerified: primary?.verified === true,
     name: text(user.name, 200) ?? user.login,
     roleValues,
   };
+}
+
+/**
+ * Whether an ID token was issued by the configured issuer. openid-client checks the token against
+ * the issuer named in the discovery document; this pins that to OIDC_ISSUER, so a multi-tenant
+ * endpoint (Entra ID's /common) cannot admit tokens from every tenant.
+ */
+export function issuerMatches(claims: Record<string, unknown>, settings: OidcSettings): boolean {
+  const strip = (s: string) => s.replace(/\/+$/, "");
+  return typeof claims.iss === "string" && strip(claims.iss) === strip(settings.issuer);
 }

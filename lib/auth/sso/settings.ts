@@ -56,7 +56,12 @@ function parseMapping(name: string, raw: string | undefined, { lowerCase }: { lo
   return Object.entries(parsed.data).map(([value, role]) => ({ value: lowerCase ? value.toLowerCase() : value, role }));
 }
 
-function parseDefaultRole(name: string, raw: string): Role | null {
+/**
+ * Unset, the default is the closed one wherever "anyone the provider knows" would be too many: with
+ * a mapping (people no entry matches stay out) and for GitHub (everyone has a GitHub account).
+ */
+function parseDefaultRole(name: string, raw: string | undefined, fallback: Role | null): Role | null {
+  if (raw === undefined) return fallback;
   if (raw === "none") return null;
   const parsed = z.enum(roles).safeParse(raw);
   if (!parsed.success) throw new ConfigError([`${name}: must be one of ${roles.join(", ")}, or none`]);
@@ -89,7 +94,7 @@ export function parseSsoSettings(sso: Config["sso"]): SsoSettings {
       roleClaim: o.roleClaim,
       trustEmail: o.trustEmail,
       roleRules: parseMapping("OIDC_ROLE_MAPPING", o.roleMapping, { lowerCase: false }),
-      defaultRole: parseDefaultRole("OIDC_DEFAULT_ROLE", o.defaultRole),
+      defaultRole: parseDefaultRole("OIDC_DEFAULT_ROLE", o.defaultRole, o.roleMapping ? null : "viewer"),
       allowedDomains: parseDomains("OIDC_ALLOWED_DOMAINS", o.allowedDomains),
     };
   }
@@ -102,7 +107,7 @@ export function parseSsoSettings(sso: Config["sso"]): SsoSettings {
       apiUrl: g.apiUrl,
       // GitHub org and team slugs are case-insensitive.
       roleRules: parseMapping("GITHUB_ROLE_MAPPING", g.roleMapping, { lowerCase: true }),
-      defaultRole: parseDefaultRole("GITHUB_DEFAULT_ROLE", g.defaultRole),
+      defaultRole: parseDefaultRole("GITHUB_DEFAULT_ROLE", g.defaultRole, null),
       allowedDomains: parseDomains("GITHUB_ALLOWED_DOMAINS", g.allowedDomains),
     };
   }

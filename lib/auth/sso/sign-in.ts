@@ -10,9 +10,17 @@ import { createSession, revokeAllCredentials } from "../sessions.ts";
 import type { SignInContext } from "../sign-in.ts";
 import { isDemotion, toUserView, type UserView } from "../users.ts";
 import type { ExternalIdentity } from "./identity.ts";
-import { resolveRole, type GitHubSettings, type OidcSettings } from "./settings.ts";
+import { resolveRole, type SsoProviderId, type SsoSettings } from "./settings.ts";
 
-export const ssoRefusals = ["email_missing", "email_domain_not_allowed", "email_not_verified", "no_role", "user_disabled"] as const;
+export const ssoRefusals = [
+  "email_missing",
+  "email_domain_not_allowed",
+  "email_not_verified",
+  "email_linked_to_other_identity",
+  "issuer_mismatch",
+  "no_role",
+  "user_disabled",
+] as const;
 export type SsoRefusal = (typeof ssoRefusals)[number];
 
 export type SsoSignInResult =
@@ -25,7 +33,12 @@ class Refused extends Error {
   }
 }
 
-export type SignInWithIdentityOptions = { identity: ExternalIdentity; settings: OidcSettings | GitHubSettings } & SignInContext;
+/** The configured providers whose role mapping owns roles. */
+export function mappedProviders(sso: SsoSettings): SsoProviderId[] {
+  return (["oidc", "github"] as const).filter((p) => sso[p]?.roleRules);
+}
+
+export type SignInWithIdentityOptions = { identity: ExternalIdentity; sso: SsoSettings } & SignInContext;
 
 /**
  * The rules, in order:
@@ -33,11 +46,15 @@ export type SignInWithIdentityOptions = { identity: ExternalIdentity; settings: 
  * - with a role mapping, the role comes from it (no match and no default: refused);
  * - an identity already linked signs in as its user; otherwise it is linked to the local user with
  *   the same email, or a new user is created — both only when the provider vouches for the email
- *   (else anyone who can set an unverified email at the provider would take over that account);
+ *   (else anyone who can set an unverified email at the provider would take over that account),
+ *   and never to a user already linked to another account at the same provider (a recycled
+ *   mailbox must not inherit the previous holder's account);
  * - a disabled user stays out;
  * - a mapped role that takes rights away ends the user's other sessions and tokens, as an admin's
  *   demotion does; the last active admin is not demoted by a mapping (the registry would be left
- *   without anyone to manage it) and the event says so.
+ *   without anyone to manage it) and the event says so;
+ * - a role owned by one provider's mapping is not touched by signing in through another provider
+ *   (else choosing the provider would choose the role).
  */
 export async function signInWithIdentity(db: Db, options: SignInWithIdentityOptions): Promise<SsoSignInResult> {
   try {
@@ -49,20 +66,27 @@ export async function signInWithIdentity(db: Db, options: SignInWithIdentityOpti
   }
 }
 
-async function attempt(db: Db, { identity, settings, clientAddress, userAgent }: SignInWithIdentityOptions): Promise<SsoSignInResult> {
+async function attempt(db: Db, { identity, sso, clientAddress, userAgent }: SignInWithIdentityOptions): Promise<SsoSignInResult> {
+  const settings = sso[identity.provider];
+  if (!settings) throw new Error(`single sign-on through ${identity.provider} is not configured`);
   const email = identity.email;
   const mapped = settings.roleRules ? resolveRole(settings.roleRules, identity.roleValues, settings.defaultRole) : undefined;
+  const key = { provider: identity.provider, issuer: identity.issuer, subject: identity.subject };
   try {
     if (!email) throw new Refused("email_missing");
     if (settings.allowedDomains.length && !settings.allowedDomains.includes(email.slice(email.lastIndexOf("@") + 1))) throw new Refused("email_domain_not_allowed");
     if (mapped === null) throw new Refused("no_role");
     return await db.$transaction(async (tx) => {
-      const link = await tx.userIdentity.findUnique({ where: { provider_subject: { provider: identity.provider, subject: identity.subject } }, include: { user: true } });
+      const link = await tx.userIdentity.findUnique({ where: { provider_issuer_subject: key }, include: { user: true } });
       let user: UserRow | undefined = link?.user;
       let created = false;
       if (!user) {
         if (!identity.emailVerified) throw new Refused("email_not_verified");
         user = (await tx.user.findUnique({ where: { email } })) ?? undefined;
+        // (Another subject: the same one is a concurrent first sign-in, settled by the unique key and the retry.)
+        const otherLinks = user ? await tx.userIdentity.count({ where: { userId: user.id, provider: identity.provider, issuer: identity.issuer, subject: { not: identity.subject } } }) : 0;
+        if (otherLinks > 0)
+          throw new Refused("email_linked_to_other_identity");
         if (!user) {
           const role = mapped ?? settings.defaultRole;
           if (!role) throw new Refused("no_role");
@@ -75,18 +99,18 @@ async function attempt(db: Db, { identity, settings, clientAddress, userAgent }:
             payload: { email, role, via: identity.provider },
           });
         }
-        await tx.userIdentity.create({ data: { userId: user.id, provider: identity.provider, subject: identity.subject, email } });
+        await tx.userIdentity.create({ data: { userId: user.id, ...key, email } });
         await recordAuditEvent(tx, {
           actor: { type: "system", id: "registry" },
           action: "user.identity_linked",
           subject: { type: "user", id: user.id },
-          payload: { provider: identity.provider, subject: identity.subject, email },
+          payload: { provider: identity.provider, issuer: identity.issuer, subject: identity.subject, email },
         });
       } else {
         await tx.userIdentity.update({ where: { id: link!.id }, data: { lastSignInAt: new Date() } });
       }
       if (user.disabledAt) throw new Refused("user_disabled");
-      if (!created) user = await syncRole(tx, user, mapped, identity);
+      if (!created) user = await syncRole(tx, user, mapped, identity, mappedProviders(sso));
       const session = await createSession(tx, { userId: user.id, clientAddress, userAgent, method: identity.provider });
       await recordAuditEvent(tx, {
         actor: { type: "user", id: user.id, sessionId: session.id },
@@ -98,33 +122,49 @@ async function attempt(db: Db, { identity, settings, clientAddress, userAgent }:
     });
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
-    await db.$transaction((tx) =>
-      recordAuditEvent(tx, {
-        actor: { type: "anonymous", id: clientAddress },
-        action: "auth.sign_in_failed",
-        subject: { type: "email", id: (email ?? `${identity.provider}:${identity.subject}`).slice(0, 320) },
-        payload: { reason: error.reason, method: identity.provider, subject: identity.subject, clientAddress },
-      }),
-    );
+    await recordSsoFailure(db, { provider: identity.provider, subject: identity.subject, email, reason: error.reason, clientAddress });
     return { ok: false, reason: error.reason };
   }
 }
 
+/**
+ * Audits a single sign-on that did not end in a session: a refusal by the rules above, or a failure
+ * before them (the provider's error, a state/PKCE/nonce mismatch, a token from another issuer).
+ */
+export async function recordSsoFailure(
+  db: Db,
+  { provider, subject, email, reason, detail, clientAddress }: { provider: SsoProviderId; subject?: string; email?: string; reason: string; detail?: string; clientAddress: string },
+): Promise<void> {
+  await db.$transaction((tx) =>
+    recordAuditEvent(tx, {
+      actor: { type: "anonymous", id: clientAddress },
+      action: "auth.sign_in_failed",
+      subject: { type: "email", id: (email ?? `${provider}:${subject ?? "unknown"}`).slice(0, 320) },
+      payload: { reason, method: provider, subject: subject ?? null, clientAddress, ...(detail ? { detail: detail.slice(0, 200) } : {}) },
+    }),
+  );
+}
+
 type UserRow = Omit<Awaited<ReturnType<Tx["user"]["create"]>>, "passwordHash">;
 
-/** Applies the provider's role (mapped) or hands the role back to the registry (no mapping). */
-async function syncRole(tx: Tx, user: UserRow, mapped: Role | undefined, identity: ExternalIdentity): Promise<UserRow> {
-  if (mapped === undefined) {
-    // No mapping any more: admins manage this user's role again, starting from the one it has.
-    return user.roleManagedBy ? tx.user.update({ where: { id: user.id }, data: { roleManagedBy: null } }) : user;
-  }
+/**
+ * Applies this provider's mapped role — unless another provider's mapping owns the role — or,
+ * without a mapping here, leaves the role alone (and hands it back to the registry if its owner no
+ * longer maps roles).
+ */
+async function syncRole(tx: Tx, user: UserRow, mapped: Role | undefined, identity: ExternalIdentity, mapping: SsoProviderId[]): Promise<UserRow> {
+  const owner = user.roleManagedBy as SsoProviderId | null;
+  if (owner && owner !== identity.provider && mapping.includes(owner)) return user;
+  if (mapped === undefined) return owner ? tx.user.update({ where: { id: user.id }, data: { roleManagedBy: null } }) : user;
   const before = user.role as Role;
   let role = mapped;
   let lastAdminKept = false;
   if (before === "admin" && role !== "admin") {
-    const others = await tx.$queryRaw<{ id: string }[]>`
-      SELECT "id" FROM "User" WHERE "role" = 'admin' AND "disabledAt" IS NULL AND "id" <> ${user.id}::uuid ORDER BY "id" FOR UPDATE`;
-    if (others.length === 0) {
+    // Every active admin row, in id order as updateUser locks them: two admins demoted at once
+    // wait for each other instead of deadlocking, and cannot both pass the check.
+    const admins = await tx.$queryRaw<{ id: string }[]>`
+      SELECT "id" FROM "User" WHERE "role" = 'admin' AND "disabledAt" IS NULL ORDER BY "id" FOR UPDATE`;
+    if (admins.every((a) => a.id === user.id)) {
       role = "admin";
       lastAdminKept = true;
     }
@@ -145,4 +185,24 @@ async function syncRole(tx: Tx, user: UserRow, mapped: Role | undefined, identit
     },
   });
   return updated;
+}
+
+/**
+ * At start: roles owned by a provider whose mapping is no longer configured go back to the
+ * registry's admins (else they would stay read-only with no one able to change them). Audited.
+ */
+export async function releaseUnmappedRoles(db: Db, sso: SsoSettings): Promise<number> {
+  const mapping = mappedProviders(sso);
+  return db.$transaction(async (tx) => {
+    const released = await tx.user.findMany({ where: { roleManagedBy: { not: null, notIn: mapping } }, select: { id: true, roleManagedBy: true } });
+    if (released.length === 0) return 0;
+    await tx.user.updateMany({ where: { id: { in: released.map((u) => u.id) } }, data: { roleManagedBy: null } });
+    await recordAuditEvent(tx, {
+      actor: { type: "system", id: "registry" },
+      action: "user.role_management_released",
+      subject: { type: "registry", id: "users" },
+      payload: { providers: [...new Set(released.map((u) => u.roleManagedBy))], users: released.map((u) => u.id) },
+    });
+    return released.length;
+  });
 }

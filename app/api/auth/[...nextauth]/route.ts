@@ -30,7 +30,9 @@ async function handler(request: NextRequest, context: RouteContext): Promise<Res
     }
   }
   const client = { clientAddress, userAgent: request.headers.get("user-agent") ?? undefined };
-  return NextAuth(request, context, buildAuthOptions({ secure: isSecureOrigin(request.headers), client }));
+  // callback/<provider> and signin/<provider>: which provider a failure is about, for the audit log.
+  const provider = nextauth[0] === "callback" || nextauth[0] === "signin" ? nextauth[1] : undefined;
+  return NextAuth(request, context, buildAuthOptions({ secure: isSecureOrigin(request.headers), client, provider }));
 }
 
 export { handler as GET, handler as POST };

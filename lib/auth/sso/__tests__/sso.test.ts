@@ -6,9 +6,9 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../../config/index.ts";
 import { createTestDatabase, type TestDatabase } from "../../../testing/db.ts";
-import { fetchGitHubIdentity, identityFromOidcClaims, type ExternalIdentity } from "../identity.ts";
+import { fetchGitHubIdentity, identityFromOidcClaims, issuerMatches, type ExternalIdentity } from "../identity.ts";
 import { claimValues, parseSsoSettings, resolveRole, type OidcSettings } from "../settings.ts";
-import { signInWithIdentity } from "../sign-in.ts";
+import { releaseUnmappedRoles, signInWithIdentity } from "../sign-in.ts";
 
 const baseEnv = { OIDC_ISSUER: "https://idp.example/realms/bank", OIDC_CLIENT_ID: "registry", OIDC_CLIENT_SECRET: "s3cret" };
 const settingsFrom = (env: Record<string, string>) => parseSsoSettings(parseConfig({ ...baseEnv, ...env }).sso);
@@ -30,6 +30,9 @@ describe("settings", () => {
     // openid is what makes it OpenID Connect: added when the operator forgot it.
     expect(s.scopes).toBe("openid email profile");
     expect(settingsFrom({}).oidc).toMatchObject({ roleRules: undefined, defaultRole: "viewer", allowedDomains: [] });
+    // Unset defaults are closed where "anyone the provider knows" is too many: with a mapping, and for GitHub.
+    expect(settingsFrom({ OIDC_ROLE_MAPPING: '{"staff":"viewer"}' }).oidc!.defaultRole).toBeNull();
+    expect(parseSsoSettings(parseConfig({ GITHUB_CLIENT_ID: "id", GITHUB_CLIENT_SECRET: "s" }).sso).github!.defaultRole).toBeNull();
   });
 
   it("names the variable when a value is malformed", () => {
@@ -75,6 +78,7 @@ describe("settings", () => {
     const s = settingsFrom({ OIDC_ROLE_CLAIM: "roles" }).oidc!;
     expect(identityFromOidcClaims({ sub: "u1", email: "A@B.example", email_verified: false, preferred_username: "ab", roles: ["x"] }, s)).toEqual({
       provider: "oidc",
+      issuer: baseEnv.OIDC_ISSUER,
       subject: "u1",
       email: "a@b.example",
       emailVerified: false,
@@ -84,6 +88,11 @@ describe("settings", () => {
     const trusting: OidcSettings = { ...s, trustEmail: true };
     expect(identityFromOidcClaims({ sub: "u1", email: "a@b.example" }, trusting).emailVerified).toBe(true);
     expect(() => identityFromOidcClaims({ email: "a@b.example" }, s)).toThrow(/sub/);
+    // Only plain ASCII addresses are matched: the Kelvin sign lower-cases to "k", a look-alike of kim@.
+    for (const email of ["\u212Aim@bank.example", "kim@bank.example\r\nx", "no-at-sign", "bank.example", "a@b@bank.example", "a@bank"])
+      expect(identityFromOidcClaims({ sub: "u1", email }, s).email, JSON.stringify(email)).toBeUndefined();
+    expect(issuerMatches({ iss: `${baseEnv.OIDC_ISSUER}/` }, s)).toBe(true);
+    expect(issuerMatches({ iss: "https://login.example/other-tenant" }, s)).toBe(false);
   });
 });
 
@@ -122,7 +131,7 @@ describe("GitHub", () => {
       parseConfig({ GITHUB_CLIENT_ID: "id", GITHUB_CLIENT_SECRET: "secret", GITHUB_API_URL: apiUrl, GITHUB_ROLE_MAPPING: '{"ACME/team-129":"reviewer","acme":"viewer"}' }).sso,
     ).github!;
     const identity = await fetchGitHubIdentity(settings, "gho_token");
-    expect(identity).toMatchObject({ provider: "github", subject: "4242", email: "octo@acme.example", emailVerified: true, name: "octo" });
+    expect(identity).toMatchObject({ provider: "github", issuer: "https://github.com", subject: "4242", email: "octo@acme.example", emailVerified: true, name: "octo" });
     expect(identity.roleValues).toContain("acme");
     expect(identity.roleValues).toContain("acme/team-129");
     expect(identity.roleValues).toHaveLength(131);
@@ -149,6 +158,7 @@ describe("signInWithIdentity", () => {
   const client = { clientAddress: "203.0.113.9", userAgent: "test" };
   const identity = (subject: string, over: Partial<ExternalIdentity> = {}): ExternalIdentity => ({
     provider: "oidc",
+    issuer: baseEnv.OIDC_ISSUER,
     subject,
     email: `${subject}@bank.example`,
     emailVerified: true,
@@ -158,11 +168,11 @@ describe("signInWithIdentity", () => {
   });
 
   it("without a mapping: new users get the default role, and the registry keeps owning existing roles", async () => {
-    const settings = settingsFrom({ OIDC_DEFAULT_ROLE: "contributor" }).oidc!;
-    const first = await signInWithIdentity(db.prisma, { identity: identity("kim"), settings, ...client });
+    const sso = settingsFrom({ OIDC_DEFAULT_ROLE: "contributor" });
+    const first = await signInWithIdentity(db.prisma, { identity: identity("kim"), sso, ...client });
     expect(first).toMatchObject({ ok: true, created: true, linked: true, user: { role: "contributor", roleManagedBy: null } });
     await db.prisma.user.update({ where: { email: "kim@bank.example" }, data: { role: "reviewer", roleManagedBy: "oidc" } });
-    const again = await signInWithIdentity(db.prisma, { identity: identity("kim"), settings, ...client });
+    const again = await signInWithIdentity(db.prisma, { identity: identity("kim"), sso, ...client });
     // The role an admin (or an earlier mapping) gave is kept; the provider no longer owns it.
     expect(again).toMatchObject({ ok: true, created: false, linked: false, user: { role: "reviewer", roleManagedBy: null } });
     const session = await db.prisma.session.findFirst({ where: { id: again.ok ? again.sessionId : "" } });
@@ -170,35 +180,78 @@ describe("signInWithIdentity", () => {
   });
 
   it("with default role none and no mapping: only people who already have an account get in", async () => {
-    const settings = settingsFrom({ OIDC_DEFAULT_ROLE: "none" }).oidc!;
-    expect(await signInWithIdentity(db.prisma, { identity: identity("newcomer"), settings, ...client })).toEqual({ ok: false, reason: "no_role" });
+    const sso = settingsFrom({ OIDC_DEFAULT_ROLE: "none" });
+    expect(await signInWithIdentity(db.prisma, { identity: identity("newcomer"), sso, ...client })).toEqual({ ok: false, reason: "no_role" });
     await db.prisma.user.create({ data: { email: "known@bank.example", name: "Known", role: "auditor" } });
-    expect(await signInWithIdentity(db.prisma, { identity: identity("known"), settings, ...client })).toMatchObject({ ok: true, linked: true, user: { role: "auditor" } });
+    expect(await signInWithIdentity(db.prisma, { identity: identity("known"), sso, ...client })).toMatchObject({ ok: true, linked: true, user: { role: "auditor" } });
     expect(await db.prisma.user.count({ where: { email: "newcomer@bank.example" } })).toBe(0);
   });
 
   it("follows the linked identity, not the email, once linked", async () => {
-    const settings = settingsFrom({}).oidc!;
-    const linked = await signInWithIdentity(db.prisma, { identity: identity("lee"), settings, ...client });
+    const sso = settingsFrom({});
+    const linked = await signInWithIdentity(db.prisma, { identity: identity("lee"), sso, ...client });
     expect(linked.ok).toBe(true);
     // The person changed their email at the provider: same account here; the email is not re-matched.
-    const moved = await signInWithIdentity(db.prisma, { identity: identity("lee", { email: "lee.new@bank.example", emailVerified: false }), settings, ...client });
+    const moved = await signInWithIdentity(db.prisma, { identity: identity("lee", { email: "lee.new@bank.example", emailVerified: false }), sso, ...client });
     expect(moved).toMatchObject({ ok: true, linked: false, user: { email: "lee@bank.example" } });
   });
 
   it("never demotes the last active admin through a mapping, and says so in the audit log", async () => {
     await db.prisma.user.updateMany({ where: { role: "admin" }, data: { role: "viewer" } });
     await db.prisma.user.create({ data: { email: "boss@bank.example", name: "Boss", role: "admin" } });
-    const settings = settingsFrom({ OIDC_ROLE_MAPPING: '{"staff":"viewer"}' }).oidc!;
-    const result = await signInWithIdentity(db.prisma, { identity: identity("boss", { roleValues: ["staff"] }), settings, ...client });
+    const sso = settingsFrom({ OIDC_ROLE_MAPPING: '{"staff":"viewer"}' });
+    const result = await signInWithIdentity(db.prisma, { identity: identity("boss", { roleValues: ["staff"] }), sso, ...client });
     expect(result).toMatchObject({ ok: true, user: { role: "admin", roleManagedBy: "oidc" } });
     const event = await db.prisma.auditEvent.findFirst({ where: { action: "user.role_synced" }, orderBy: { seq: "desc" } });
     expect(event?.payload).toMatchObject({ before: "admin", after: "admin", lastAdminKept: true, mapped: "viewer" });
   });
 
+  it("never links a second account of the same provider by email (a recycled mailbox)", async () => {
+    const sso = settingsFrom({});
+    expect((await signInWithIdentity(db.prisma, { identity: identity("pat-2019", { email: "pat@bank.example" }), sso, ...client })).ok).toBe(true);
+    const newcomer = await signInWithIdentity(db.prisma, { identity: identity("pat-2026", { email: "pat@bank.example" }), sso, ...client });
+    expect(newcomer).toEqual({ ok: false, reason: "email_linked_to_other_identity" });
+    const failed = await db.prisma.auditEvent.findFirst({ where: { action: "auth.sign_in_failed" }, orderBy: { seq: "desc" } });
+    expect(failed?.payload).toMatchObject({ reason: "email_linked_to_other_identity", subject: "pat-2026" });
+  });
+
+  it("keys identities by issuer: the same subject at another issuer is someone else", async () => {
+    const sso = settingsFrom({});
+    const first = await signInWithIdentity(db.prisma, { identity: identity("sam"), sso, ...client });
+    const elsewhere = await signInWithIdentity(db.prisma, { identity: identity("sam", { issuer: "https://other-idp.example", email: "sam.other@bank.example" }), sso, ...client });
+    expect(first.ok && elsewhere.ok && first.user.id !== elsewhere.user.id).toBe(true);
+  });
+
+  it("does not let signing in through a second provider change or release a role another provider's mapping owns", async () => {
+    const sso = parseSsoSettings(
+      parseConfig({ ...baseEnv, OIDC_ROLE_MAPPING: '{"admins":"admin","staff":"viewer"}', GITHUB_CLIENT_ID: "id", GITHUB_CLIENT_SECRET: "s", GITHUB_DEFAULT_ROLE: "reviewer" }).sso,
+    );
+    await db.prisma.user.create({ data: { email: "spare-admin@bank.example", name: "Spare", role: "admin" } });
+    const viaOidc = await signInWithIdentity(db.prisma, { identity: identity("val", { roleValues: ["staff"] }), sso, ...client });
+    expect(viaOidc).toMatchObject({ ok: true, user: { role: "viewer", roleManagedBy: "oidc" } });
+    const viaGitHub = await signInWithIdentity(db.prisma, { identity: identity("9001", { provider: "github", issuer: "https://github.com", email: "val@bank.example" }), sso, ...client });
+    expect(viaGitHub).toMatchObject({ ok: true, linked: true, user: { role: "viewer", roleManagedBy: "oidc" } });
+    // Without any mapping at GitHub either: the OIDC mapping still owns it.
+    const noGitHubMapping = parseSsoSettings(parseConfig({ ...baseEnv, OIDC_ROLE_MAPPING: '{"staff":"viewer"}', GITHUB_CLIENT_ID: "id", GITHUB_CLIENT_SECRET: "s" }).sso);
+    const again = await signInWithIdentity(db.prisma, { identity: identity("9001", { provider: "github", issuer: "https://github.com", email: "val@bank.example" }), sso: noGitHubMapping, ...client });
+    expect(again).toMatchObject({ ok: true, user: { role: "viewer", roleManagedBy: "oidc" } });
+  });
+
+  it("hands roles back to the registry when their provider's mapping is removed", async () => {
+    await db.prisma.user.create({ data: { email: "orphan@bank.example", name: "Orphan", role: "reviewer", roleManagedBy: "github" } });
+    const bothMapped = parseSsoSettings(
+      parseConfig({ ...baseEnv, OIDC_ROLE_MAPPING: '{"staff":"viewer"}', GITHUB_CLIENT_ID: "id", GITHUB_CLIENT_SECRET: "s", GITHUB_ROLE_MAPPING: '{"acme":"viewer"}' }).sso,
+    );
+    expect(await releaseUnmappedRoles(db.prisma, bothMapped)).toBe(0);
+    expect(await releaseUnmappedRoles(db.prisma, settingsFrom({}))).toBeGreaterThanOrEqual(1);
+    expect(await db.prisma.user.findUnique({ where: { email: "orphan@bank.example" } })).toMatchObject({ role: "reviewer", roleManagedBy: null });
+    const event = await db.prisma.auditEvent.findFirst({ where: { action: "user.role_management_released" }, orderBy: { seq: "desc" } });
+    expect((event?.payload as { providers: string[] }).providers).toContain("github");
+  });
+
   it("lets exactly one of two simultaneous first sign-ins create the user", async () => {
-    const settings = settingsFrom({}).oidc!;
-    const results = await Promise.all([1, 2].map(() => signInWithIdentity(db.prisma, { identity: identity("twin"), settings, ...client })));
+    const sso = settingsFrom({});
+    const results = await Promise.all([1, 2].map(() => signInWithIdentity(db.prisma, { identity: identity("twin"), sso, ...client })));
     expect(results.every((r) => r.ok)).toBe(true);
     expect(results.filter((r) => r.ok && r.created)).toHaveLength(1);
     expect(await db.prisma.userIdentity.count({ where: { subject: "twin" } })).toBe(1);
