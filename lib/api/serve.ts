@@ -10,9 +10,9 @@ import type { Actor } from "../auth/roles.ts";
 import { actorFromSessionRequest } from "../auth/session.ts";
 import { authenticateBearer } from "../auth/tokens.ts";
 import { isUniqueViolation, isRecordNotFound } from "../db/errors.ts";
-import { AppError, badRequest, forbidden, notFound, type FieldError } from "../http/errors.ts";
+import { AppError, badRequest, forbidden, notFound, type FieldError } from "../errors/app-error.ts";
 import { readJsonBody } from "../http/json-body.ts";
-import { toProblem } from "../http/problem.ts";
+import { httpStatus, toProblem } from "../http/problem.ts";
 import { parseRequestTarget } from "../http/request-target.ts";
 import { writeResponse, type ApiResponse } from "../http/response.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -113,7 +113,7 @@ export function createApiDispatcher(services: Services, log: Logger): ApiDispatc
       await writeResponse(res, response, method);
     } catch (error) {
       const appError = toAppError(error);
-      status = appError.status;
+      status = httpStatus(appError);
       if (status >= 500) log.error("request failed", { requestId, endpoint, error });
       if (res.headersSent) {
         res.destroy();

@@ -4,7 +4,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { recordAuditEvent } from "../audit/record-event.ts";
 import type { Db, Tx } from "../db/types.ts";
 import { sha256Hex } from "../integrity/digest.ts";
-import { forbidden, notFound, unauthorized, unprocessable } from "../http/errors.ts";
+import { forbidden, notFound, unauthorized, unprocessable } from "../errors/app-error.ts";
 import { timeCursorWhere, timePage, type Page } from "../http/pagination.ts";
 import { assertAllowed, can } from "./permissions.ts";
 import { credentialOf, scopesAllowedFor, type Actor, type Role, type Scope } from "./roles.ts";

@@ -6,7 +6,7 @@ import { recordAuditEvent } from "../audit/record-event.ts";
 import type { Actor } from "../auth/roles.ts";
 import { defaultThresholds, type Thresholds } from "../checks/types.ts";
 import type { Db, Tx } from "../db/types.ts";
-import { notFound } from "../http/errors.ts";
+import { notFound } from "../errors/app-error.ts";
 import { assertAllowed } from "../auth/permissions.ts";
 
 const fraction = z.number().min(0).max(1);

@@ -5,7 +5,7 @@ import type { Actor } from "../auth/roles.ts";
 import type { Db, Tx } from "../db/types.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import type { Prisma } from "../db/types.ts";
-import { conflict, notFound, unprocessable } from "../http/errors.ts";
+import { conflict, notFound, unprocessable } from "../errors/app-error.ts";
 import { decodeCursor, encodeCursor, type Page } from "../http/pagination.ts";
 import { modelNameSchema } from "./rules.ts";
 import { emailSchema } from "../auth/email.ts";

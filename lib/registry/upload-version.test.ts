@@ -12,7 +12,7 @@ import { createUser } from "../auth/users.ts";
 import type { Actor } from "../auth/roles.ts";
 import { parseConfig } from "../config/index.ts";
 import type { Db } from "../db/types.ts";
-import { AppError, type ErrorKind } from "../http/errors.ts";
+import { AppError, type ErrorKind } from "../errors/app-error.ts";
 import { loadSigner } from "../integrity/signing.ts";
 import { createObjectStore, type ObjectStore } from "../storage/index.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/db.ts";

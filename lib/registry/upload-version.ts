@@ -9,7 +9,7 @@ import { credentialOf, type Actor } from "../auth/roles.ts";
 import type { Config } from "../config/index.ts";
 import type { Db } from "../db/types.ts";
 import { Prisma } from "../db/types.ts";
-import { AppError, badRequest, conflict, unprocessable } from "../http/errors.ts";
+import { AppError, badRequest, conflict, unprocessable } from "../errors/app-error.ts";
 import { discardUnreadBody, readMultipart } from "../http/multipart.ts";
 import { canonicalJson } from "../integrity/canonical-json.ts";
 import { sha256Hex } from "../integrity/digest.ts";

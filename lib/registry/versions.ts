@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { Tx } from "../db/types.ts";
 import { Prisma } from "../db/types.ts";
-import { notFound } from "../http/errors.ts";
+import { notFound } from "../errors/app-error.ts";
 import { timeCursorWhere, timePage, type Page } from "../http/pagination.ts";
 import { checksSummarySchema, getChecksSummary, type ChecksSummary } from "../checks/list-check-runs.ts";
 import { findModelId } from "./models.ts";
