@@ -3,7 +3,7 @@
 // lib/api/openapi.ts documents them.
 import { z } from "zod";
 import { auditEventSchema, auditQuery } from "../audit/list-events.ts";
-import { emailSchema } from "../auth/email.ts";
+import { emailSchema } from "../schemas/email.ts";
 import { actions } from "../auth/permissions.ts";
 import { roleSchema, scopeSchema } from "../auth/roles.ts";
 import { MIN_PASSWORD_LENGTH } from "../auth/users.ts";
