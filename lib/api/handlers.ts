@@ -3,9 +3,9 @@
 import type { z } from "zod";
 import { listAuditEvents } from "../audit/list-events.ts";
 import { verifyAuditChain } from "../audit/verify-chain.ts";
+import { credentialOf } from "../audit/credential.ts";
 import { createApiToken, listApiTokens, revokeApiToken } from "../auth/tokens.ts";
 import { actions, can } from "../auth/permissions.ts";
-import { credentialOf } from "../auth/roles.ts";
 import { changeOwnPassword, createUser, getUser, listUsers, updateUser } from "../auth/users.ts";
 import { listCheckRuns } from "../checks/list-check-runs.ts";
 import { rerunChecks } from "../checks/request-checks.ts";

@@ -7,7 +7,8 @@ import { sha256Hex } from "../integrity/digest.ts";
 import { forbidden, notFound, unauthorized, unprocessable } from "../errors/app-error.ts";
 import { timeCursorWhere, timePage, type Page } from "../http/pagination.ts";
 import { assertAllowed, can } from "./permissions.ts";
-import { credentialOf, scopesAllowedFor, type Actor, type Role, type Scope } from "./roles.ts";
+import { credentialOf } from "../audit/credential.ts";
+import { scopesAllowedFor, type Actor, type Role, type Scope } from "./roles.ts";
 
 const TOKEN_PREFIX = "mr_";
 /** Re-writing lastUsedAt on every request would put a write on the alias-resolve hot path. */

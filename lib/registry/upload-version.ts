@@ -5,7 +5,8 @@
 // blobs that the garbage collector removes after its grace period (lib/registry/collect-garbage.ts).
 import type { Readable } from "node:stream";
 import { recordAuditEvent } from "../audit/record-event.ts";
-import { credentialOf, type Actor } from "../auth/roles.ts";
+import { credentialOf } from "../audit/credential.ts";
+import type { Actor } from "../auth/roles.ts";
 import type { Config } from "../config/index.ts";
 import type { Db } from "../db/types.ts";
 import { Prisma } from "../db/types.ts";
