@@ -27,7 +27,7 @@ import type { AdversarialMetrics } from "../adversarial/adversarial-check.ts";
 import { listCheckRuns } from "../list-check-runs.ts";
 import { claimCheckRun, finishCheckRun } from "../record-check-result.ts";
 import { runClaimedCheck } from "../run-check.ts";
-import { defaultThresholds } from "../types.ts";
+import { defaultThresholds } from "../../policy/thresholds.ts";
 
 const exampleDir = fileURLToPath(new URL("../../../examples/credit-risk/", import.meta.url));
 const read = (file: string) => readFileSync(path.join(exampleDir, file));
