@@ -12,9 +12,10 @@ import { pageSchema, paginationQuery } from "../http/pagination.ts";
 import { problemSchema } from "../http/problem.ts";
 import { createModelBody, modelViewSchema, setOwnersBody, updateModelBody } from "../registry/models.ts";
 import { modelNameSchema } from "../registry/rules.ts";
-import { aliasViewSchema, versionSummarySchema, versionViewSchema } from "../registry/versions.ts";
+import { aliasViewSchema, versionSummarySchema } from "../registry/versions.ts";
 import { checksViewSchema } from "../checks/list-check-runs.ts";
 import { checkKinds } from "../checks/types.ts";
+import { versionViewSchema } from "../checks/version-view.ts";
 import { policyOverridesSchema, policyViewSchema } from "../policy/stage-policy.ts";
 
 const problem = (description: string) => ({ description, schema: problemSchema, contentType: "application/problem+json" });
