@@ -16,11 +16,11 @@ import { downloadVersionFile } from "../registry/download-file.ts";
 import { createModel, getModel, listModels, setModelOwners, updateModel } from "../registry/models.ts";
 import { uploadVersion } from "../registry/upload-version.ts";
 import { listVersions, resolveAlias } from "../registry/versions.ts";
-import { checkHealth } from "../server/health.ts";
 import type { EndpointDef } from "./endpoint.ts";
 import { endpoints, type EndpointId } from "./endpoints.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 import type { ApiContext } from "./context.ts";
+import { checkHealth } from "./health.ts";
 
 type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
 type ContextFor<E> = E extends EndpointDef<infer P, infer Q, infer B> ? ApiContext<Out<P>, Out<Q>, Out<B>> : never;

@@ -278,7 +278,7 @@ describe("a worker killed mid-check", () => {
     const web = await createServices(configFor({ CHECK_WORKER_IN_PROCESS: "false" }), { announce: false, worker: false });
     const workers: ChildProcess[] = [];
     const startWorker = () => {
-      const child = spawn(process.execPath, ["--import", "tsx", "lib/checks/worker-cli.ts"], {
+      const child = spawn(process.execPath, ["--import", "tsx", "lib/server/worker-cli.ts"], {
         cwd: repoRoot,
         env: { ...process.env, ...env, CHECK_CONCURRENCY: "1" },
         stdio: ["ignore", "pipe", "pipe"],
