@@ -5,6 +5,8 @@ export const modelHref = (model: string) => `/models/${seg(model)}`;
 
 export const versionHref = (model: string, version: string) => `/models/${seg(model)}/versions/${seg(version)}`;
 
+export const checksHref = (model: string, version: string) => `/models/${seg(model)}/versions/${seg(version)}/checks`;
+
 /** The version as JSON from the REST API (the full canonical manifest); the browser's session authorises it. */
 export const versionApiHref = (model: string, version: string) => `/api/v1/models/${seg(model)}/versions/${seg(version)}`;
 

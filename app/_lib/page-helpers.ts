@@ -3,15 +3,15 @@
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { z } from "zod";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors/app-error";
 import type { Services } from "@/lib/server/services";
 
-/** A 404 from a service becomes Next's not-found page; anything else propagates to error.tsx. */
+/** A not_found AppError from a service becomes Next's not-found page; anything else propagates to error.tsx. */
 export async function orNotFound<T>(promise: Promise<T>): Promise<T> {
   try {
     return await promise;
   } catch (error) {
-    if (error instanceof AppError && error.status === 404) notFound();
+    if (error instanceof AppError && error.kind === "not_found") notFound();
     throw error;
   }
 }

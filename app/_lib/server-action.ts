@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { getPageActor } from "@/app/_lib/next-auth";
 import { authorize, type Action } from "@/lib/auth/permissions";
 import type { SessionActor } from "@/lib/auth/sessions";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors/app-error";
 import { getServices, type Services } from "@/lib/server/services";
 
 export type ActionFailure = { ok: false; code: string; message: string; fieldErrors?: Record<string, string> };

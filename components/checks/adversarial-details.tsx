@@ -4,7 +4,7 @@ import { z } from "zod";
 import { Badge } from "../ui/badge";
 import { cn } from "../ui/cn";
 import { CheckCircleIcon, XCircleIcon } from "../ui/icons";
-import { fmt3, fmtPercent, fmtRate } from "./check-format";
+import { fmt3, fmtPercent, fmtRate } from "@/lib/format/numbers";
 import { GenericMetrics, KeyValueList } from "./metrics-view";
 
 const num = z.number().nullable().optional();

@@ -4,7 +4,8 @@ import type { ChecksView } from "@/lib/checks/list-check-runs";
 import { Digest } from "../ui/digest";
 import { Table, TBody, TD, TH, THead, TR, RowHeader } from "../ui/table";
 import { Time } from "../ui/time";
-import { checkKindLabel, fmtDuration } from "./check-format";
+import { checkKindLabel } from "@/lib/checks/format";
+import { fmtDuration } from "@/lib/format/numbers";
 import { VerdictBadge } from "./verdict-badge";
 
 export function CheckHistoryTable({ runs, latestIds }: { runs: ChecksView["history"]; latestIds: ReadonlySet<string> }) {

@@ -6,7 +6,9 @@ import { Card, CardBody, CardHeader } from "../ui/card";
 import { Digest } from "../ui/digest";
 import { Time } from "../ui/time";
 import { AdversarialDetails } from "./adversarial-details";
-import { checkKindDescription, checkKindLabel, fmtDuration, humanizeKey, isPending, type CheckKindName } from "./check-format";
+import { checkKindDescription, checkKindLabel, isPending } from "@/lib/checks/format";
+import type { CheckKind } from "@/lib/checks/types";
+import { fmtDuration, humanizeKey } from "@/lib/format/numbers";
 import { FairnessDetails } from "./fairness-chart";
 import { FindingsList } from "./findings-list";
 import { GenericMetrics, JsonDetails } from "./metrics-view";
@@ -62,7 +64,7 @@ function KindDetails({ run }: { run: CheckRunView }) {
   }
 }
 
-export function CheckSection({ kind, run, log, actions }: { kind: CheckKindName; run: CheckRunView | undefined; log: CheckLog | undefined; actions?: ReactNode }) {
+export function CheckSection({ kind, run, log, actions }: { kind: CheckKind; run: CheckRunView | undefined; log: CheckLog | undefined; actions?: ReactNode }) {
   const headingId = `check-${kind}-heading`;
   const label = checkKindLabel[kind];
   return (

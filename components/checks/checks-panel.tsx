@@ -4,7 +4,10 @@ import Link from "next/link";
 import type { ChecksSummary } from "@/lib/checks/list-check-runs";
 import { Card, CardHeader } from "../ui/card";
 import { ChevronRightIcon } from "../ui/icons";
-import { checkKindLabel, checkKindOrder, checksHref, fmtDuration, isPending } from "./check-format";
+import { checkKindLabel, isPending } from "@/lib/checks/format";
+import { checkKinds } from "@/lib/checks/types";
+import { fmtDuration } from "@/lib/format/numbers";
+import { checksHref } from "../links";
 import { ChecksAutoRefresh } from "./checks-auto-refresh";
 import { CheckProgress, ChecksStateBadge, VerdictBadge } from "./verdict-badge";
 
@@ -21,7 +24,7 @@ export function ChecksPanel({ model, version, checks }: { model: string; version
         </p>
       ) : (
         <ul className="divide-y divide-slate-100" aria-label="Latest run of each check">
-          {checkKindOrder.map((kind) => {
+          {checkKinds.map((kind) => {
             const run = byKind.get(kind);
             return (
               <li key={kind} className="px-5 py-3" data-check-kind={kind}>

@@ -10,7 +10,7 @@ import { Badge } from "../ui/badge";
 import { cn } from "../ui/cn";
 import { Table, TBody, TD, TH, THead, TR, RowHeader } from "../ui/table";
 import { CheckCircleIcon, XCircleIcon } from "../ui/icons";
-import { fmt3, fmtRate } from "./check-format";
+import { fmt3, fmtRate } from "@/lib/format/numbers";
 import { GenericMetrics, isRecord } from "./metrics-view";
 
 const rate = z.number().nullable().optional();

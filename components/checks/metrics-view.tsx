@@ -2,7 +2,7 @@
 // later): scalars as a key/value list, anything nested as collapsible JSON. A shape the UI does not
 // know must still be readable, never a crash.
 import type { ReactNode } from "react";
-import { fmt3, humanizeKey } from "./check-format";
+import { fmt3, humanizeKey } from "@/lib/format/numbers";
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

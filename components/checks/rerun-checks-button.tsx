@@ -6,7 +6,8 @@ import { useState, useTransition } from "react";
 import { Button } from "../ui/button";
 import { cn } from "../ui/cn";
 import { RefreshIcon, SpinnerIcon } from "../ui/icons";
-import { checkKindLabel, type CheckKindName } from "./check-format";
+import { checkKindLabel } from "@/lib/checks/format";
+import type { CheckKind } from "@/lib/checks/types";
 import type { RerunChecksInput, RerunChecksResult } from "./rerun-state";
 
 export function RerunChecksButton({
@@ -19,7 +20,7 @@ export function RerunChecksButton({
 }: {
   model: string;
   version: string;
-  kind?: CheckKindName;
+  kind?: CheckKind;
   action: (input: RerunChecksInput) => Promise<RerunChecksResult>;
   size?: "sm" | "md";
   variant?: "primary" | "secondary";

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { formatBytes } from "@/lib/format/bytes";
 import { Badge } from "../ui/badge";
 import { Table, TBody, TD, TH, THead, TR, RowHeader } from "../ui/table";
-import { fmt3 } from "./check-format";
+import { fmt3 } from "@/lib/format/numbers";
 import { GenericMetrics, KeyValueList } from "./metrics-view";
 
 const securitySchema = z.object({

@@ -7,7 +7,7 @@ import { formatBytes } from "@/lib/format/bytes";
 import { Badge } from "../ui/badge";
 import { Table, TBody, TD, TH, THead, TR, RowHeader } from "../ui/table";
 import { CheckCircleIcon, XCircleIcon } from "../ui/icons";
-import { fmt3, fmtMs } from "./check-format";
+import { fmt3, fmtMs } from "@/lib/format/numbers";
 import { GenericMetrics, KeyValueList } from "./metrics-view";
 
 const latencyEntry = z.object({ p50Ms: z.number(), p95Ms: z.number(), runs: z.number().optional() });

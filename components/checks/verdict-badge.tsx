@@ -2,7 +2,8 @@
 import { Badge, type BadgeTone } from "../ui/badge";
 import type { ChecksSummary } from "@/lib/checks/list-check-runs";
 import { AlertIcon, CheckCircleIcon, ClockIcon, MinusCircleIcon, SpinnerIcon, XCircleIcon } from "../ui/icons";
-import type { RunStatus, Verdict } from "./check-format";
+import type { RunStatus } from "@/lib/checks/format";
+import type { Verdict } from "@/lib/checks/types";
 
 type Look = { tone: BadgeTone; label: string; Icon: typeof ClockIcon; title: string };
 

@@ -1,4 +1,4 @@
-import type { VersionView } from "@/lib/registry/versions";
+import type { VersionDetail } from "@/lib/registry/versions";
 import { fileDownloadHref } from "../links";
 import { Badge, type BadgeTone } from "../ui/badge";
 import { Digest } from "../ui/digest";
@@ -6,7 +6,7 @@ import { formatBytes } from "@/lib/format/bytes";
 import { DownloadIcon } from "../ui/icons";
 import { Table, TBody, TD, TH, THead, TR, RowHeader } from "../ui/table";
 
-type File = VersionView["files"][number];
+type File = VersionDetail["files"][number];
 
 const roleLabel: Record<File["role"], [string, BadgeTone]> = {
   artifact: ["artifact", "indigo"],

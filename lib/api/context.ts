@@ -2,8 +2,11 @@
 // import each other.
 import type { IncomingMessage } from "node:http";
 import type { Actor } from "../auth/roles.ts";
+import type { CheckQueue } from "../checks/queue.ts";
+import type { CheckWorker } from "../checks/worker.ts";
+import type { Config } from "../config/index.ts";
 import type { Logger } from "../observability/logger.ts";
-import type { Services } from "../server/services.ts";
+import type { UploadDeps } from "../registry/upload-version.ts";
 
 /** A header reader over Node's headers (lower-case names; repeated headers joined by ', '). */
 export type HeaderBag = { get(name: string): string | null };
@@ -17,6 +20,19 @@ export function headerBag(req: IncomingMessage): HeaderBag {
     },
   };
 }
+
+/**
+ * The process-wide services the API uses. lib/server/services.ts (the composition root, a layer
+ * above) creates them and its Services satisfies this type; declaring it here keeps lib/api from
+ * importing the layer that wires it.
+ */
+export type ApiServices = UploadDeps & {
+  config: Config;
+  /** Reruns send their check jobs through it; /health asks it. */
+  checkQueue: CheckQueue;
+  /** Present when this process runs a checks worker (reported by /health). */
+  checkWorker?: CheckWorker;
+};
 
 export type ApiContext<P = unknown, Q = unknown, B = unknown> = {
   params: P;
@@ -32,6 +48,6 @@ export type ApiContext<P = unknown, Q = unknown, B = unknown> = {
   clientAddress: string;
   requestId: string;
   log: Logger;
-  services: Services;
+  services: ApiServices;
 };
 

@@ -3,7 +3,7 @@
 // lib/api/openapi.ts documents them.
 import { z } from "zod";
 import { auditEventSchema, auditQuery } from "../audit/list-events.ts";
-import { emailSchema } from "../auth/email.ts";
+import { emailSchema } from "../schemas/email.ts";
 import { actions } from "../auth/permissions.ts";
 import { roleSchema, scopeSchema } from "../auth/roles.ts";
 import { MIN_PASSWORD_LENGTH } from "../auth/users.ts";
@@ -12,9 +12,10 @@ import { pageSchema, paginationQuery } from "../http/pagination.ts";
 import { problemSchema } from "../http/problem.ts";
 import { createModelBody, modelViewSchema, setOwnersBody, updateModelBody } from "../registry/models.ts";
 import { modelNameSchema } from "../registry/rules.ts";
-import { aliasViewSchema, versionSummarySchema, versionViewSchema } from "../registry/versions.ts";
+import { aliasViewSchema, versionSummarySchema } from "../registry/versions.ts";
 import { checksViewSchema } from "../checks/list-check-runs.ts";
 import { checkKinds } from "../checks/types.ts";
+import { versionViewSchema } from "../checks/version-view.ts";
 import { policyOverridesSchema, policyViewSchema } from "../policy/stage-policy.ts";
 
 const problem = (description: string) => ({ description, schema: problemSchema, contentType: "application/problem+json" });

@@ -3,23 +3,24 @@
 import type { z } from "zod";
 import { listAuditEvents } from "../audit/list-events.ts";
 import { verifyAuditChain } from "../audit/verify-chain.ts";
+import { credentialOf } from "../audit/credential.ts";
 import { createApiToken, listApiTokens, revokeApiToken } from "../auth/tokens.ts";
 import { actions, can } from "../auth/permissions.ts";
-import { credentialOf } from "../auth/roles.ts";
 import { changeOwnPassword, createUser, getUser, listUsers, updateUser } from "../auth/users.ts";
 import { listCheckRuns } from "../checks/list-check-runs.ts";
 import { rerunChecks } from "../checks/request-checks.ts";
+import { getVersionView, withChecks } from "../checks/version-view.ts";
 import { json, type ApiResponse } from "../http/response.ts";
 import { getModelPolicy, updateModelPolicy } from "../policy/stage-policy.ts";
 import { downloadVersionFile } from "../registry/download-file.ts";
 import { createModel, getModel, listModels, setModelOwners, updateModel } from "../registry/models.ts";
 import { uploadVersion } from "../registry/upload-version.ts";
-import { getVersion, listVersions, resolveAlias } from "../registry/versions.ts";
-import { checkHealth } from "../server/health.ts";
+import { listVersions, resolveAlias } from "../registry/versions.ts";
 import type { EndpointDef } from "./endpoint.ts";
 import { endpoints, type EndpointId } from "./endpoints.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 import type { ApiContext } from "./context.ts";
+import { checkHealth } from "./health.ts";
 
 type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
 type ContextFor<E> = E extends EndpointDef<infer P, infer Q, infer B> ? ApiContext<Out<P>, Out<Q>, Out<B>> : never;
@@ -48,7 +49,7 @@ export const handlers: Handlers = {
       body: req,
       idempotencyKey: headers.get("idempotency-key") ?? undefined,
     });
-    return json(result.version, {
+    return json(await withChecks(services.prisma, result.versionId, result.version), {
       status: result.status,
       headers: {
         location: `/api/v1/models/${encodeURIComponent(params.name)}/versions/${encodeURIComponent(result.version.version)}`,
@@ -57,7 +58,7 @@ export const handlers: Handlers = {
     });
   },
   listVersions: async ({ params, query, services }) => json(await listVersions(services.prisma, { model: params.name, ...query })),
-  getVersion: async ({ params, services }) => json(await getVersion(services.prisma, params.name, params.version)),
+  getVersion: async ({ params, services }) => json(await getVersionView(services.prisma, params.name, params.version)),
 
   runChecks: async ({ params, body, actor, services }) => {
     const runs = await rerunChecks(services.prisma, { actor, model: params.name, version: params.version, kinds: body.kinds, seed: body.seed });

@@ -10,15 +10,14 @@ import type { Actor } from "../auth/roles.ts";
 import { actorFromSessionRequest } from "../auth/session.ts";
 import { authenticateBearer } from "../auth/tokens.ts";
 import { isUniqueViolation, isRecordNotFound } from "../db/errors.ts";
-import { AppError, badRequest, forbidden, notFound, type FieldError } from "../http/errors.ts";
+import { AppError, badRequest, forbidden, notFound, type FieldError } from "../errors/app-error.ts";
 import { readJsonBody } from "../http/json-body.ts";
-import { toProblem } from "../http/problem.ts";
+import { httpStatus, toProblem } from "../http/problem.ts";
 import { parseRequestTarget } from "../http/request-target.ts";
 import { writeResponse, type ApiResponse } from "../http/response.ts";
 import type { Logger } from "../observability/logger.ts";
 import { InvalidDigestError, RangeNotSatisfiableError } from "../storage/index.ts";
-import type { Services } from "../server/services.ts";
-import { headerBag, type ApiContext, type HeaderBag } from "./context.ts";
+import { headerBag, type ApiContext, type ApiServices, type HeaderBag } from "./context.ts";
 import type { EndpointDef } from "./endpoint.ts";
 import { endpoints, type EndpointId } from "./endpoints.ts";
 import { handlers } from "./handlers.ts";
@@ -60,7 +59,7 @@ function matchRoute(route: Route, segments: string[]): Record<string, string> | 
 
 export type ApiDispatcher = (req: IncomingMessage, res: ServerResponse, context: { origin: string; clientAddress: string }) => Promise<void>;
 
-export function createApiDispatcher(services: Services, log: Logger): ApiDispatcher {
+export function createApiDispatcher(services: ApiServices, log: Logger): ApiDispatcher {
   const routes = compileRoutes();
   return async (req, res, { origin, clientAddress }) => {
     const requestId = headerBag(req).get("x-request-id")?.slice(0, 100) || randomUUID();
@@ -113,7 +112,7 @@ export function createApiDispatcher(services: Services, log: Logger): ApiDispatc
       await writeResponse(res, response, method);
     } catch (error) {
       const appError = toAppError(error);
-      status = appError.status;
+      status = httpStatus(appError);
       if (status >= 500) log.error("request failed", { requestId, endpoint, error });
       if (res.headersSent) {
         res.destroy();
@@ -141,7 +140,7 @@ export function createApiDispatcher(services: Services, log: Logger): ApiDispatc
  * cookie); without one, a browser's session cookie is the credential (cookie-authenticated
  * state changes must come from this registry's own pages).
  */
-async function authenticate(services: Services, headers: HeaderBag, method: string): Promise<Actor | undefined> {
+async function authenticate(services: ApiServices, headers: HeaderBag, method: string): Promise<Actor | undefined> {
   const authorization = headers.get("authorization");
   if (authorization) return authenticateBearer(services.prisma, authorization, services.config.bootstrapToken);
   return actorFromSessionRequest(services, { method, headers });

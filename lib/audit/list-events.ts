@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { Tx } from "../db/types.ts";
 import { decodeCursor, encodeCursor, type Page } from "../http/pagination.ts";
-import { badRequest } from "../http/errors.ts";
+import { badRequest } from "../errors/app-error.ts";
 
 export const auditEventSchema = z
   .object({

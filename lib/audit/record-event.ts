@@ -3,8 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { canonicalJson } from "../integrity/canonical-json.ts";
 import { sha256Hex } from "../integrity/digest.ts";
-import { credentialOf, type Actor } from "../auth/roles.ts";
 import type { Tx } from "../db/types.ts";
+import { credentialOf } from "./credential.ts";
 
 export const GENESIS_HASH = "0".repeat(64);
 /** Arbitrary constant key for pg_advisory_xact_lock: serialises appends so the chain stays linear. */
@@ -18,10 +18,13 @@ const AUDIT_LOCK_KEY = 0x61756469; // "audi"
 export const LEGACY_HASH_VERSION = 1;
 export const CURRENT_HASH_VERSION = 2;
 
-/** Who acted, and with which credential (an Actor carries tokenId / sessionId when one authenticated it). */
-/** Who acted: a credential's actor, the registry itself, or an unauthenticated client (failed sign-ins). */
+/**
+ * Who acted: a credential's actor, the registry itself, or an unauthenticated client (failed sign-ins).
+ * A credential's actor is lib/auth's Actor, which carries tokenId / sessionId when one authenticated
+ * it; only the fields recorded are named here, because lib/auth records events and sits above lib/audit.
+ */
 export type AuditActor =
-  | Pick<Actor, "type" | "id" | "tokenId" | "sessionId">
+  | { type: "user" | "bootstrap"; id: string; tokenId?: string; sessionId?: string }
   | { type: "system"; id: string }
   | { type: "anonymous"; id: string };
 

@@ -10,7 +10,7 @@
 // Some actions also have a resource rule: `owner` means the model's owners may do it, and so may a
 // credential that holds the `admin` scope (an admin's write-only CI token is treated like any
 // contributor's: it may not write to models it does not own).
-import { AppError } from "../http/errors.ts";
+import { AppError } from "../errors/app-error.ts";
 import type { Actor, Role, Scope } from "./roles.ts";
 
 const everyone = ["viewer", "contributor", "reviewer", "auditor", "admin"] as const satisfies readonly Role[];

@@ -37,15 +37,4 @@ export type Actor = {
   sessionId?: string;
 };
 
-/**
- * The credential that acted, as recorded on audit events: `token:<id>`, `session:<id>`,
- * `bootstrap`, `cli` (direct CLI commands), or null (system actions, and sessions from before sessions had ids).
- */
-export function credentialOf(actor: { type: string; id?: string; tokenId?: string; sessionId?: string }): string | null {
-  if (actor.tokenId) return `token:${actor.tokenId}`;
-  if (actor.sessionId) return `session:${actor.sessionId}`;
-  if (actor.type === "bootstrap") return actor.id === "cli" ? "cli" : "bootstrap";
-  return null;
-}
-
 export const systemActor = { type: "system", id: "registry" } as const;

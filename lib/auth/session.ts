@@ -9,7 +9,7 @@ import path from "node:path";
 import { decode } from "next-auth/jwt";
 import type { Tx } from "../db/types.ts";
 import { readOrCreateKeyFile } from "../integrity/key-file.ts";
-import { forbidden } from "../http/errors.ts";
+import { forbidden } from "../errors/app-error.ts";
 import { actorForSession, type SessionActor } from "./sessions.ts";
 
 /** Per key file, so tests with several data directories in one process each get their own. */

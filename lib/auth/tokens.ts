@@ -4,10 +4,11 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { recordAuditEvent } from "../audit/record-event.ts";
 import type { Db, Tx } from "../db/types.ts";
 import { sha256Hex } from "../integrity/digest.ts";
-import { forbidden, notFound, unauthorized, unprocessable } from "../http/errors.ts";
+import { forbidden, notFound, unauthorized, unprocessable } from "../errors/app-error.ts";
 import { timeCursorWhere, timePage, type Page } from "../http/pagination.ts";
 import { assertAllowed, can } from "./permissions.ts";
-import { credentialOf, scopesAllowedFor, type Actor, type Role, type Scope } from "./roles.ts";
+import { credentialOf } from "../audit/credential.ts";
+import { scopesAllowedFor, type Actor, type Role, type Scope } from "./roles.ts";
 
 const TOKEN_PREFIX = "mr_";
 /** Re-writing lastUsedAt on every request would put a write on the alias-resolve hot path. */

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { recordAuditEvent } from "../audit/record-event.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import type { Db, Tx } from "../db/types.ts";
-import { conflict, forbidden, notFound, unprocessable } from "../http/errors.ts";
+import { conflict, forbidden, notFound, unprocessable } from "../errors/app-error.ts";
 import { timeCursorWhere, timePage, type Page } from "../http/pagination.ts";
 import { hashPassword, needsRehash, verifyPassword } from "./passwords.ts";
 import { actions, assertAllowed, permissions } from "./permissions.ts";

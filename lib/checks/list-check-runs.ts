@@ -1,7 +1,7 @@
 // Reading check results: the latest run of each check (what gates use) and the full history.
 import { z } from "zod";
 import type { Tx } from "../db/types.ts";
-import { notFound } from "../http/errors.ts";
+import { notFound } from "../errors/app-error.ts";
 import { findModelId } from "../registry/models.ts";
 import { checkKinds, verdicts, type CheckKind } from "./types.ts";
 

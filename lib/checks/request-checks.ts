@@ -1,15 +1,18 @@
 // Asking for checks: one queued CheckRun row per check kind, written in the caller's transaction (the
 // upload's, or a rerun's), so a version can never exist without its checks being asked for. The queue
 // only carries row ids; if the process dies before the jobs are sent, the worker's sweep sends them.
+// Uploads reach this through the registry's hook (requestChecksOnRegistration, wired by lib/server).
 import { recordAuditEvent } from "../audit/record-event.ts";
 import type { Actor } from "../auth/roles.ts";
 import type { Db, Tx } from "../db/types.ts";
-import { notFound } from "../http/errors.ts";
+import { notFound } from "../errors/app-error.ts";
 import { canonicalJson } from "../integrity/canonical-json.ts";
 import { sha256Hex } from "../integrity/digest.ts";
 import { authorizeModelAction } from "../registry/models.ts";
+import type { VersionRegisteredHook } from "../registry/upload-version.ts";
 import { parseStoredOverrides, resolveThresholds } from "../policy/stage-policy.ts";
 import { checkerVersions } from "./checker-versions.ts";
+import type { CheckQueue } from "./queue.ts";
 import { thresholdsToStore } from "./thresholds.ts";
 import { checkKinds, type CheckKind } from "./types.ts";
 
@@ -84,4 +87,27 @@ export async function rerunChecks(
     });
     return runs;
   });
+}
+
+/**
+ * The upload's hook (UploadDeps.onVersionRegistered): every check of the new version is queued and
+ * audited in the upload's transaction, and the jobs are sent through `queue` after commit. Without a
+ * queue, or if sending fails, the workers' sweep sends them.
+ */
+export function requestChecksOnRegistration(queue?: Pick<CheckQueue, "dispatch">): VersionRegisteredHook {
+  return async (tx, { actor, modelId, model, versionId, version, manifestDigest }) => {
+    const modelRow = await tx.model.findUniqueOrThrow({ where: { id: modelId }, select: { policy: true } });
+    const runs = await requestChecksInTx(tx, { versionId, modelPolicy: modelRow.policy, manifestDigest, trigger: "upload", requestedBy: actor });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "checks.requested",
+      subject: { type: "model_version", id: `${model}@${version}` },
+      payload: { manifestDigest, runs: runs.map((r) => ({ id: r.id, kind: r.kind })), trigger: "upload" },
+    });
+    return async () => {
+      await queue?.dispatch(runs.map((r) => r.id)).catch(() => {
+        // Not lost: the runs are committed as queued, and the workers' sweep sends their jobs.
+      });
+    };
+  };
 }

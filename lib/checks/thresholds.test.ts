@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { resolveThresholds } from "../policy/stage-policy.ts";
 import { thresholdsForCheck, thresholdsToStore } from "./thresholds.ts";
-import { checkKinds, defaultThresholds } from "./types.ts";
+import { defaultThresholds } from "../policy/thresholds.ts";
+import { checkKinds } from "./types.ts";
 
 describe("stored thresholds", () => {
   const all = resolveThresholds({ thresholds: { security: { maxArtifactBytes: 5 * 1024 ** 3 }, fairness: { maxEqualizedOddsDifference: 0.05 } } });

@@ -2,7 +2,8 @@
 // check receives. A run stores its own kind's slice of the policy; the checks that load the model
 // (validation, fairness, adversarial) also depend on the artifact size limit, so their slice carries
 // `maxArtifactBytes` too — a model-level override of that limit must reach them, and be recorded.
-import { defaultThresholds, type CheckKind, type Thresholds } from "./types.ts";
+import { defaultThresholds, type Thresholds } from "../policy/thresholds.ts";
+import type { CheckKind } from "./types.ts";
 
 export type StoredThresholds = Record<string, unknown>;
 

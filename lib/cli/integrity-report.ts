@@ -6,9 +6,9 @@ import { canonicalJson } from "../integrity/canonical-json.ts";
 import { sha256Hex } from "../integrity/digest.ts";
 import { rootDigest } from "../integrity/signing.ts";
 import { checkSignature, stripPrefix } from "../integrity/verify-signature.ts";
-import type { VersionView } from "../registry/versions.ts";
+import type { VersionDetail } from "../registry/versions.ts";
 
-export type VersionRecord = Pick<VersionView, "model" | "version" | "manifestDigest" | "files" | "manifest" | "signature">;
+export type VersionRecord = Pick<VersionDetail, "model" | "version" | "manifestDigest" | "files" | "manifest" | "signature">;
 
 /** What hashing the downloaded bytes gave, or why the download failed. */
 export type DownloadedFile = { path: string; sha256?: string; size?: number; error?: string };

@@ -1,7 +1,7 @@
 // `push`: upload an envelope directory as a new version. The manifest is validated and every file
 // hashed locally first; the upload is one streamed multipart request, so memory does not grow
 // with the artifact and a progress bar can count the bytes as they leave.
-import type { VersionView } from "../registry/versions.ts";
+import type { VersionView } from "../checks/version-view.ts";
 import { canonicalJson } from "../integrity/canonical-json.ts";
 import { sha256Hex } from "../integrity/digest.ts";
 import { collectEnvelope, type Envelope } from "./envelope-files.ts";

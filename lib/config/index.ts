@@ -2,7 +2,7 @@
 // reads is declared here (and documented in README.md's configuration table).
 import path from "node:path";
 import { z } from "zod";
-import { emailSchema } from "../auth/email.ts";
+import { emailSchema } from "../schemas/email.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])

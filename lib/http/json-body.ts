@@ -1,6 +1,6 @@
 // Reading a JSON request body with a size limit, from a Node stream.
 import type { Readable } from "node:stream";
-import { AppError, badRequest } from "./errors.ts";
+import { AppError, badRequest } from "../errors/app-error.ts";
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 

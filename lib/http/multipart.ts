@@ -3,7 +3,7 @@
 // each file stream before asking for the next part — busboy's backpressure depends on it.
 import { Readable } from "node:stream";
 import busboy from "busboy";
-import { AppError, badRequest } from "./errors.ts";
+import { AppError, badRequest } from "../errors/app-error.ts";
 
 export type Part =
   | { kind: "field"; name: string; value: string }

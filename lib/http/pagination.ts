@@ -1,7 +1,7 @@
 // Cursor pagination: `?limit=&cursor=` in, `{ items, nextCursor }` out. A cursor is the sort key of
 // the last item returned, opaque to clients (base64url JSON), so pages stay stable under inserts.
 import { z } from "zod";
-import { badRequest } from "./errors.ts";
+import { badRequest } from "../errors/app-error.ts";
 
 export const paginationQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "./errors.ts";
+import { AppError } from "../errors/app-error.ts";
+import { httpStatus } from "./problem.ts";
 import { parseRangeHeader } from "./range-header.ts";
 
 describe("Range header", () => {
@@ -20,7 +21,7 @@ describe("Range header", () => {
       parseRangeHeader(h, size);
       expect.unreachable();
     } catch (error) {
-      expect((error as AppError).status).toBe(416);
+      expect(httpStatus(error as AppError)).toBe(416);
       expect((error as AppError).headers?.["content-range"]).toBe(`bytes */${size}`);
     }
   });

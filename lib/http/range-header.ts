@@ -1,7 +1,7 @@
 // HTTP `Range: bytes=…` (RFC 9110 §14.1.2) resolved against a known size. Only single ranges are
 // honoured; anything else (multiple ranges, other units) is ignored and the full body is served,
 // which the RFC permits.
-import { AppError } from "./errors.ts";
+import { AppError } from "../errors/app-error.ts";
 
 export function parseRangeHeader(header: string | null, size: number): { start: number; end: number } | undefined {
   if (!header) return undefined;

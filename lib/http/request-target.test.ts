@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AppError } from "./errors.ts";
+import { AppError } from "../errors/app-error.ts";
+import { httpStatus } from "./problem.ts";
 import { parseRequestTarget } from "./request-target.ts";
 
 const codeOf = (raw: string) => {
@@ -8,7 +9,7 @@ const codeOf = (raw: string) => {
     parseRequestTarget(raw);
     return "ok";
   } catch (error) {
-    return error instanceof AppError ? `${error.status} ${error.code}` : "threw something else";
+    return error instanceof AppError ? `${httpStatus(error)} ${error.code}` : "threw something else";
   }
 };
 

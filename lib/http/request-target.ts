@@ -2,7 +2,7 @@
 // the client sent it; every segment and query value is percent-decoded here once, and anything a
 // later reader could trip on — invalid percent-encoding, overlong or invalid UTF-8, NUL and other
 // control characters — is a 400 before any handler sees it.
-import { badRequest } from "./errors.ts";
+import { badRequest } from "../errors/app-error.ts";
 
 export type RequestTarget = {
   /** The raw path, still percent-encoded (for logs and routing prefixes). */

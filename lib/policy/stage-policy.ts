@@ -1,13 +1,13 @@
 // The stage policy: the thresholds the checks gate on (docs/envelope.md, "Stage policy"). Defaults are
-// defaultThresholds (checks/types.ts); a model may override any of them (PUT /models/{name}/policy,
+// defaultThresholds (thresholds.ts); a model may override any of them (PUT /models/{name}/policy,
 // admin only, audited), because no single fairness or robustness threshold is right for every use.
 import { z } from "zod";
 import { recordAuditEvent } from "../audit/record-event.ts";
 import type { Actor } from "../auth/roles.ts";
-import { defaultThresholds, type Thresholds } from "../checks/types.ts";
 import type { Db, Tx } from "../db/types.ts";
-import { notFound } from "../http/errors.ts";
+import { notFound } from "../errors/app-error.ts";
 import { assertAllowed } from "../auth/permissions.ts";
+import { defaultThresholds, type Thresholds } from "./thresholds.ts";
 
 const fraction = z.number().min(0).max(1);
 

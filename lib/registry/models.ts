@@ -5,10 +5,10 @@ import type { Actor } from "../auth/roles.ts";
 import type { Db, Tx } from "../db/types.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import type { Prisma } from "../db/types.ts";
-import { conflict, notFound, unprocessable } from "../http/errors.ts";
+import { conflict, notFound, unprocessable } from "../errors/app-error.ts";
 import { decodeCursor, encodeCursor, type Page } from "../http/pagination.ts";
 import { modelNameSchema } from "./rules.ts";
-import { emailSchema } from "../auth/email.ts";
+import { emailSchema } from "../schemas/email.ts";
 import { assertAllowed, type Action } from "../auth/permissions.ts";
 
 export const tagSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:\-/]{0,63}$/, "tags are 1-64 chars: letters, digits, _ . : - /");

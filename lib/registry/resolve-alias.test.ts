@@ -1,6 +1,6 @@
 // Aliases have no write API until promotions exist, so the hot-path SQL is tested on rows made here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppError } from "../http/errors.ts";
+import { AppError } from "../errors/app-error.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
 import { resolveAlias } from "./versions.ts";
 

@@ -9,10 +9,11 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken, authenticateBearer } from "../auth/tokens.ts";
 import { createUser } from "../auth/users.ts";
+import { requestChecksOnRegistration } from "../checks/request-checks.ts";
 import type { Actor } from "../auth/roles.ts";
 import { parseConfig } from "../config/index.ts";
 import type { Db } from "../db/types.ts";
-import { AppError, type ErrorKind } from "../http/errors.ts";
+import { AppError, type ErrorKind } from "../errors/app-error.ts";
 import { loadSigner } from "../integrity/signing.ts";
 import { createObjectStore, type ObjectStore } from "../storage/index.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/db.ts";
@@ -128,6 +129,8 @@ beforeAll(async () => {
     store,
     signer: loadSigner({ dataDir: keysDir }),
     config: { limits: { maxUploadBytes: 8 * 1024 * 1024, maxManifestBytes: 1024 * 1024, maxFilesPerVersion: 20 } },
+    // As the server wires it: the upload queues the version's checks (no queue here; nothing runs them).
+    onVersionRegistered: requestChecksOnRegistration(),
   };
   await createModel(db.prisma, { actor: admin, name: MODEL });
   await createUser(db.prisma, { actor: admin, email: "ci@example.com", name: "CI", role: "contributor" });

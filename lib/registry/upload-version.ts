@@ -3,13 +3,16 @@
 // database transaction creates the version, its file references and the audit event. Any failure
 // before that commit leaves no version and no reference; bytes already stored are unreferenced
 // blobs that the garbage collector removes after its grace period (lib/registry/collect-garbage.ts).
+// What a registered version sets off (its checks) is not the registry's business: the caller hands
+// in a hook (UploadDeps.onVersionRegistered), which the composition root wires to lib/checks.
 import type { Readable } from "node:stream";
 import { recordAuditEvent } from "../audit/record-event.ts";
-import { credentialOf, type Actor } from "../auth/roles.ts";
+import { credentialOf } from "../audit/credential.ts";
+import type { Actor } from "../auth/roles.ts";
 import type { Config } from "../config/index.ts";
-import type { Db } from "../db/types.ts";
+import type { Db, Tx } from "../db/types.ts";
 import { Prisma } from "../db/types.ts";
-import { AppError, badRequest, conflict, unprocessable } from "../http/errors.ts";
+import { AppError, badRequest, conflict, unprocessable } from "../errors/app-error.ts";
 import { discardUnreadBody, readMultipart } from "../http/multipart.ts";
 import { canonicalJson } from "../integrity/canonical-json.ts";
 import { sha256Hex } from "../integrity/digest.ts";
@@ -20,9 +23,7 @@ import { declaredFiles, mediaTypeFor, parseManifestText, type FileRole, type Man
 import { assertBlobsStillStored } from "./collect-garbage.ts";
 import { authorizeModelAction } from "./models.ts";
 import { parseVersion } from "./rules.ts";
-import { getVersion, type VersionView } from "./versions.ts";
-import { requestChecksInTx, type RequestedRun } from "../checks/request-checks.ts";
-import type { CheckQueue } from "../checks/queue.ts";
+import { findVersion, type VersionDetail } from "./versions.ts";
 
 export type UploadVersionOptions = {
   actor: Actor;
@@ -33,16 +34,27 @@ export type UploadVersionOptions = {
   idempotencyKey?: string;
 };
 
+/** A version just created, inside the transaction that creates it. */
+export type RegisteredVersion = { actor: Actor; modelId: string; model: string; versionId: string; version: string; manifestDigest: string };
+
+/**
+ * Runs inside the upload's transaction, after the version, its files and its audit event are
+ * written, so what it writes commits or fails with the version. It returns the step to run once the
+ * transaction committed, which must not throw (the version exists by then).
+ */
+export type VersionRegisteredHook = (tx: Tx, registered: RegisteredVersion) => Promise<() => Promise<void>>;
+
 export type UploadDeps = {
   prisma: Db;
   store: ObjectStore;
   config: Pick<Config, "limits">;
   signer: Signer;
-  /** Sends the version's check jobs after commit; without it (or if it fails) the workers' sweep sends them. */
-  checkQueue?: Pick<CheckQueue, "dispatch">;
+  /** Queues the new version's checks (lib/checks/request-checks.ts, requestChecksOnRegistration). */
+  onVersionRegistered: VersionRegisteredHook;
 };
 
-export type UploadResult = { status: 200 | 201; version: VersionView; replayed: boolean };
+/** `versionId` is the row id, for what other layers keep about the version (lib/checks/version-view.ts adds its checks). */
+export type UploadResult = { status: 200 | 201; versionId: string; version: VersionDetail; replayed: boolean };
 
 type StoredFile = { path: string; role: FileRole; digest: string; size: number; mediaType: string };
 
@@ -214,7 +226,7 @@ async function commitVersion(
     signer,
     buildStatement({ model, version: parsed.version, manifestDigest, resources: files.map((f) => ({ name: f.path, digest: f.digest })) }),
   );
-  let checkRuns: RequestedRun[] = [];
+  let afterCommit = async () => {};
   try {
     await prisma.$transaction(async (tx) => {
       await tx.blob.createMany({
@@ -249,14 +261,7 @@ async function commitVersion(
         payload: { manifestDigest, files: Object.fromEntries(files.map((f) => [f.path, f.digest])) },
       });
       // Checks are asked for in the same transaction: a registered version always has its runs queued.
-      const modelRow = await tx.model.findUniqueOrThrow({ where: { id: input.modelId }, select: { policy: true } });
-      checkRuns = await requestChecksInTx(tx, { versionId: version.id, modelPolicy: modelRow.policy, manifestDigest, trigger: "upload", requestedBy: actor });
-      await recordAuditEvent(tx, {
-        actor,
-        action: "checks.requested",
-        subject: { type: "model_version", id: `${model}@${parsed.version}` },
-        payload: { manifestDigest, runs: checkRuns.map((r) => ({ id: r.id, kind: r.kind })), trigger: "upload" },
-      });
+      afterCommit = await deps.onVersionRegistered(tx, { actor, modelId: input.modelId, model, versionId: version.id, version: parsed.version, manifestDigest });
       if (input.idempotency) {
         await tx.idempotencyRecord.create({
           data: {
@@ -280,10 +285,9 @@ async function commitVersion(
     }
     throw error;
   }
-  await deps.checkQueue?.dispatch(checkRuns.map((r) => r.id)).catch(() => {
-    // Not lost: the runs are committed as queued, and the workers' sweep sends their jobs.
-  });
-  return { status: 201, version: await getVersion(prisma, model, parsed.version), replayed: false };
+  await afterCommit();
+  const { id, detail } = await findVersion(prisma, model, parsed.version);
+  return { status: 201, versionId: id, version: detail, replayed: false };
 }
 
 type IdempotencyScope = { credential: string; key: string };
@@ -324,5 +328,6 @@ function assertSameRequest(record: IdempotencyRecord, manifestHash: string, requ
 async function replay(prisma: Db, record: IdempotencyRecord, manifestHash: string, requestHash: string): Promise<UploadResult> {
   assertSameRequest(record, manifestHash, requestHash);
   const { model, version } = record.body as { model: string; version: string };
-  return { status: record.status as 200 | 201, version: await getVersion(prisma, model, version), replayed: true };
+  const { id, detail } = await findVersion(prisma, model, version);
+  return { status: record.status as 200 | 201, versionId: id, version: detail, replayed: true };
 }

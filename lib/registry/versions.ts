@@ -1,10 +1,10 @@
-// Reading versions: views, listing, lookup. Creating them is upload-version.ts.
+// Reading versions: views, listing, lookup. Creating them is upload-version.ts. A version as the API
+// and the version page show it also carries its checks: lib/checks/version-view.ts adds them.
 import { z } from "zod";
 import type { Tx } from "../db/types.ts";
 import { Prisma } from "../db/types.ts";
-import { notFound } from "../http/errors.ts";
+import { notFound } from "../errors/app-error.ts";
 import { timeCursorWhere, timePage, type Page } from "../http/pagination.ts";
-import { checksSummarySchema, getChecksSummary, type ChecksSummary } from "../checks/list-check-runs.ts";
 import { findModelId } from "./models.ts";
 
 export const versionFileSchema = z
@@ -31,19 +31,17 @@ export const versionSummarySchema = z
   })
   .meta({ id: "VersionSummary" });
 
-export const versionViewSchema = versionSummarySchema
-  .extend({
-    description: z.string(),
-    tags: z.array(z.string()),
-    files: z.array(versionFileSchema),
-    manifest: z.record(z.string(), z.unknown()).describe("the canonical manifest, digests filled in"),
-    signature: z.unknown().nullable().describe("DSSE envelope (in-toto Statement v1) over the manifest"),
-    checks: checksSummarySchema,
-  })
-  .meta({ id: "Version" });
+/** Everything the registry knows about one version (no schema id: the API's "Version" adds its checks). */
+export const versionDetailSchema = versionSummarySchema.extend({
+  description: z.string(),
+  tags: z.array(z.string()),
+  files: z.array(versionFileSchema),
+  manifest: z.record(z.string(), z.unknown()).describe("the canonical manifest, digests filled in"),
+  signature: z.unknown().nullable().describe("DSSE envelope (in-toto Statement v1) over the manifest"),
+});
 
 export type VersionSummary = z.infer<typeof versionSummarySchema>;
-export type VersionView = z.infer<typeof versionViewSchema>;
+export type VersionDetail = z.infer<typeof versionDetailSchema>;
 
 export const versionInclude = {
   model: { select: { name: true } },
@@ -69,7 +67,7 @@ function toSummary(v: Omit<VersionRow, "files">): VersionSummary {
   };
 }
 
-export function toVersionView(v: VersionRow, checks: ChecksSummary): VersionView {
+function toVersionDetail(v: VersionRow): VersionDetail {
   return {
     ...toSummary(v),
     description: v.description,
@@ -79,19 +77,23 @@ export function toVersionView(v: VersionRow, checks: ChecksSummary): VersionView
       sha256: f.blobDigest,
       size: Number(f.size),
       mediaType: f.mediaType,
-      role: f.role as VersionView["files"][number]["role"],
+      role: f.role as VersionDetail["files"][number]["role"],
     })),
     manifest: v.manifest as Record<string, unknown>,
     signature: v.signature ?? null,
-    checks,
   };
 }
 
-export async function getVersion(db: Tx, model: string, version: string): Promise<VersionView> {
+/** One version's detail and its row id (for what other layers keep about the version, e.g. its checks). */
+export async function findVersion(db: Tx, model: string, version: string): Promise<{ id: string; detail: VersionDetail }> {
   const modelId = await findModelId(db, model);
   const row = await db.modelVersion.findUnique({ where: { modelId_version: { modelId, version } }, include: versionInclude });
   if (!row) throw notFound("version_not_found", `model '${model}' has no version '${version}'`);
-  return toVersionView(row, await getChecksSummary(db, row.id));
+  return { id: row.id, detail: toVersionDetail(row) };
+}
+
+export async function getVersionDetail(db: Tx, model: string, version: string): Promise<VersionDetail> {
+  return (await findVersion(db, model, version)).detail;
 }
 
 export async function listVersions(db: Tx, { model, limit, cursor }: { model: string; limit: number; cursor?: string }): Promise<Page<VersionSummary>> {

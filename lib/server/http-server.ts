@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from "node:stream";
 import { API_PREFIX, type ApiDispatcher } from "../api/serve.ts";
 import type { Config } from "../config/index.ts";
-import { AppError } from "../http/errors.ts";
+import { AppError } from "../errors/app-error.ts";
 import { discardUnreadBody } from "../http/multipart.ts";
 import { toProblem } from "../http/problem.ts";
 import type { Logger } from "../observability/logger.ts";

@@ -7,8 +7,10 @@ import { applyMigrations } from "../db/migrate.ts";
 import { acquirePGlite } from "../db/pglite.ts";
 import type { Db } from "../db/types.ts";
 import { loadSigner, type Signer } from "../integrity/signing.ts";
+import type { VersionRegisteredHook } from "../registry/upload-version.ts";
 import { createObjectStore, type ObjectStore } from "../storage/index.ts";
 import { openCheckQueue, type CheckQueue } from "../checks/queue.ts";
+import { requestChecksOnRegistration } from "../checks/request-checks.ts";
 import { startCheckWorker, type CheckWorker } from "../checks/worker.ts";
 import { ensureFirstAdmin } from "./first-start.ts";
 
@@ -19,6 +21,8 @@ export type Services = {
   signer: Signer;
   /** pg-boss on the registry's database: uploads and reruns send check jobs through it. */
   checkQueue: CheckQueue;
+  /** What an upload sets off in its transaction: the version's checks, sent through checkQueue (lib/checks wired into lib/registry here). */
+  onVersionRegistered: VersionRegisteredHook;
   /** The in-process checks worker (CHECK_WORKER_IN_PROCESS, the embedded default); absent when workers run elsewhere. */
   checkWorker?: CheckWorker;
 };
@@ -58,7 +62,14 @@ export async function createServices(
     await prisma.$disconnect();
     throw error;
   }
-  const services: Services = { config, prisma, store: createObjectStore(config.storage), signer, checkQueue };
+  const services: Services = {
+    config,
+    prisma,
+    store: createObjectStore(config.storage),
+    signer,
+    checkQueue,
+    onVersionRegistered: requestChecksOnRegistration(checkQueue),
+  };
   try {
     await services.store.ensureReady();
     await ensureFirstAdmin(services, { announce });

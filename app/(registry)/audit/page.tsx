@@ -16,7 +16,7 @@ import { auditQuery, listAuditEvents } from "@/lib/audit/list-events";
 import { verifyAuditChain } from "@/lib/audit/verify-chain";
 import { requirePageActor } from "@/app/_lib/next-auth";
 import { can } from "@/lib/auth/permissions";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/errors/app-error";
 import { getServices } from "@/lib/server/services";
 import { orFirstPage, type SearchParams } from "../../_lib/page-helpers";
 

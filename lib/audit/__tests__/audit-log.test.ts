@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../auth/roles.ts";
 import { applyMigrations, defaultMigrationsDir } from "../../db/migrate.ts";
 import type { Db } from "../../db/types.ts";
-import { AppError } from "../../http/errors.ts";
+import { AppError } from "../../errors/app-error.ts";
 import { createTestDatabase, isPostgresAvailable, type TestDatabase } from "../../testing/db.ts";
 import { auditQuery, listAuditEvents, type AuditEventView, type AuditQuery } from "../list-events.ts";
 import { auditEventHash, GENESIS_HASH, recordAuditEvent, type AuditActor } from "../record-event.ts";
@@ -220,7 +220,7 @@ function auditLogCases(mode: "auto" | "pglite") {
 
     const firstDesc = await listAuditEvents(prisma, { limit: 3, order: "desc" });
     const firstAsc = await listAuditEvents(prisma, { limit: 3 });
-    const invalidCursor = { status: 400, code: "invalid_cursor" };
+    const invalidCursor = { kind: "bad_request", code: "invalid_cursor" };
     await expect(listAuditEvents(prisma, { limit: 3, order: "asc", cursor: firstDesc.nextCursor! })).rejects.toMatchObject(invalidCursor);
     await expect(listAuditEvents(prisma, { limit: 3, order: "desc", cursor: firstAsc.nextCursor! })).rejects.toMatchObject(invalidCursor);
     await expect(listAuditEvents(prisma, { limit: 3, cursor: "not-a-cursor" })).rejects.toBeInstanceOf(AppError);
@@ -265,7 +265,7 @@ function auditLogCases(mode: "auto" | "pglite") {
     expect(await listAuditEvents(prisma, { limit: 10, actor: "nobody@example.test" })).toEqual({ items: [], nextCursor: null });
 
     await expect(listAuditEvents(prisma, { limit: 10, from: to.toISOString(), to: from.toISOString() })).rejects.toMatchObject({
-      status: 400,
+      kind: "bad_request",
       code: "invalid_time_range",
     });
   });

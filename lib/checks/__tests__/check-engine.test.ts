@@ -13,12 +13,13 @@ import type { Actor } from "../../auth/roles.ts";
 import { parseConfig, type Config } from "../../config/index.ts";
 import { createModel } from "../../registry/models.ts";
 import { uploadVersion } from "../../registry/upload-version.ts";
-import { getVersion } from "../../registry/versions.ts";
+import { getVersionDetail } from "../../registry/versions.ts";
 import { closeServices, createServices, type Services } from "../../server/services.ts";
 import { repoRoot, stopChild } from "../../testing/app-server.ts";
 import { createTestDatabase, type TestDatabase } from "../../testing/db.ts";
 import { listCheckRuns } from "../list-check-runs.ts";
-import { rerunChecks } from "../request-checks.ts";
+import { requestChecksOnRegistration, rerunChecks } from "../request-checks.ts";
+import { withChecks } from "../version-view.ts";
 import { runCheckInSandbox } from "../sandbox/run-in-sandbox.ts";
 import { sampleEnvelope } from "../testing/sample-envelope.ts";
 import { pickle, safetensors } from "../security/test-builders.ts";
@@ -88,7 +89,7 @@ describe("checks engine", () => {
   it("queues all four checks in the upload's transaction and a worker gives every one a verdict", async () => {
     const result = await upload(services, "scorer", "1.0.0");
     expect(result.version.status).toBe("checking");
-    expect(result.version.checks.latest.map((r) => r.kind)).toEqual(["validation", "fairness", "adversarial", "security"]);
+    expect((await withChecks(services.prisma, result.versionId, result.version)).checks.latest.map((r) => r.kind)).toEqual(["validation", "fairness", "adversarial", "security"]);
 
     const checks = await waitForChecks(services, "scorer", "1.0.0");
     const verdicts = Object.fromEntries(checks.latest.map((r) => [r.kind, r.verdict]));
@@ -104,7 +105,7 @@ describe("checks engine", () => {
       expect(run.durationMs).toBeGreaterThan(0);
       expect(run.inputsDigest).toMatch(/^[0-9a-f]{64}$/);
     }
-    const version = await getVersion(services.prisma, "scorer", "1.0.0");
+    const version = await getVersionDetail(services.prisma, "scorer", "1.0.0");
     expect(version.status).toBe("checked");
 
     const events = await services.prisma.auditEvent.findMany({ where: { subjectId: "scorer@1.0.0" }, orderBy: { seq: "asc" } });
@@ -129,7 +130,7 @@ describe("checks engine", () => {
     expect(history.map((r) => r.id)).toEqual([rerun.id, earlier.id]);
     expect(history[1]!.verdict).toBe("pass");
     expect(after.state).toBe("failed");
-    expect((await getVersion(services.prisma, "scorer", "1.0.0")).status).toBe("failed");
+    expect((await getVersionDetail(services.prisma, "scorer", "1.0.0")).status).toBe("failed");
     await updateModelPolicy(services.prisma, { actor: admin, name: "scorer", overrides: {} });
   });
 
@@ -148,7 +149,7 @@ describe("jobs that were never sent", () => {
     let worker: Services | undefined;
     try {
       await createModel(web.prisma, { actor: admin, name: "unsent" });
-      await upload({ ...web, checkQueue: { ...web.checkQueue, dispatch: async () => {} } }, "unsent", "1.0.0");
+      await upload({ ...web, onVersionRegistered: requestChecksOnRegistration({ dispatch: async () => {} }) }, "unsent", "1.0.0");
       const runs = await web.prisma.checkRun.findMany({ where: { version: { model: { name: "unsent" } } }, select: { id: true } });
       expect(runs).toHaveLength(4);
       expect(await web.checkQueue.jobStates(runs.map((r) => r.id))).toEqual(new Map());
@@ -277,7 +278,7 @@ describe("a worker killed mid-check", () => {
     const web = await createServices(configFor({ CHECK_WORKER_IN_PROCESS: "false" }), { announce: false, worker: false });
     const workers: ChildProcess[] = [];
     const startWorker = () => {
-      const child = spawn(process.execPath, ["--import", "tsx", "lib/checks/worker-cli.ts"], {
+      const child = spawn(process.execPath, ["--import", "tsx", "lib/server/worker-cli.ts"], {
         cwd: repoRoot,
         env: { ...process.env, ...env, CHECK_CONCURRENCY: "1" },
         stdio: ["ignore", "pipe", "pipe"],

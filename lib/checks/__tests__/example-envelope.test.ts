@@ -19,15 +19,16 @@ import { createSigner } from "../../integrity/signing.ts";
 import { declaredFileProblems, declaredFiles, manifestSchema } from "../../registry/envelope.ts";
 import { createModel } from "../../registry/models.ts";
 import { uploadVersion } from "../../registry/upload-version.ts";
-import { getVersion } from "../../registry/versions.ts";
+import { getVersionDetail } from "../../registry/versions.ts";
 import { FilesystemObjectStore } from "../../storage/filesystem.ts";
 import { createTestDatabase, type TestDatabase } from "../../testing/db.ts";
 import type { GroupMetrics } from "../fairness/fairness-metrics.ts";
 import type { AdversarialMetrics } from "../adversarial/adversarial-check.ts";
 import { listCheckRuns } from "../list-check-runs.ts";
 import { claimCheckRun, finishCheckRun } from "../record-check-result.ts";
+import { requestChecksOnRegistration } from "../request-checks.ts";
 import { runClaimedCheck } from "../run-check.ts";
-import { defaultThresholds } from "../types.ts";
+import { defaultThresholds } from "../../policy/thresholds.ts";
 
 const exampleDir = fileURLToPath(new URL("../../../examples/credit-risk/", import.meta.url));
 const read = (file: string) => readFileSync(path.join(exampleDir, file));
@@ -94,7 +95,7 @@ describe("the example envelope pushed to a registry", () => {
     const signer = createSigner(generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString());
     await createModel(db.prisma, { actor: admin, name: "credit-risk" });
     const uploaded = await uploadVersion(
-      { prisma: db.prisma, store, signer, config: parseConfig({ DATA_DIR: dataDir }) },
+      { prisma: db.prisma, store, signer, config: parseConfig({ DATA_DIR: dataDir }), onVersionRegistered: requestChecksOnRegistration() },
       { actor: admin, model: "credit-risk", contentType: request.headers.get("content-type"), contentLength: null, body: request.body },
     );
     expect(uploaded.status).toBe(201);
@@ -119,7 +120,7 @@ describe("the example envelope pushed to a registry", () => {
       JSON.stringify(checks.latest.map((r) => [r.kind, r.summary, r.findings]), null, 1),
     ).toEqual({ validation: "pass", fairness: "pass", adversarial: "pass", security: "pass" });
     expect(checks.state).toBe("passed");
-    expect((await getVersion(db.prisma, "credit-risk", "1.0.0")).status).toBe("checked");
+    expect((await getVersionDetail(db.prisma, "credit-risk", "1.0.0")).status).toBe("checked");
     // The default policy, not some override, is what the example passes.
     expect(byKind.fairness!.thresholds).toMatchObject(defaultThresholds.fairness);
     expect(byKind.adversarial!.thresholds).toMatchObject(defaultThresholds.adversarial);

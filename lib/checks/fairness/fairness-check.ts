@@ -11,7 +11,8 @@ import {
   readEvaluationBatches,
   type EvaluationColumn,
 } from "../data/read-evaluation.ts";
-import type { CheckFunction, CheckOutcome, Column, Finding, RowBatch, Thresholds } from "../types.ts";
+import type { Thresholds } from "../../policy/thresholds.ts";
+import type { CheckFunction, CheckOutcome, Column, Finding, RowBatch } from "../types.ts";
 import { FairnessAccumulator, type AttributeMetrics, type FairnessMetrics, type Spread } from "./fairness-metrics.ts";
 
 type Evaluation = NonNullable<Manifest["evaluation"]>;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { defaultThresholds } from "../types.ts";
+import { defaultThresholds } from "../../policy/thresholds.ts";
 import { isAllowedImport, isKnownDangerousImport, isPickleFloat, numpyItemSize, pickleInt, scanPickle } from "./pickle-scan.ts";
 import {
   benignDictOfLists,

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { crc32, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { defaultThresholds } from "../types.ts";
+import { defaultThresholds } from "../../policy/thresholds.ts";
 import { inflatedSource, inflateStream, measure, readRange, StreamTooLargeError, TAIL_BYTES, type ByteSource } from "./byte-source.ts";
 import { MAX_LINE_BYTES, scanPickle, scanPickleSource } from "./pickle-scan.ts";
 import {

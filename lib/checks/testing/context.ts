@@ -9,7 +9,8 @@ import { Readable } from "node:stream";
 import { manifestSchema, type Manifest } from "../../registry/envelope.ts";
 import { parseConfig } from "../../config/index.ts";
 import { createCheckContext } from "../run-check.ts";
-import { defaultThresholds, type CheckContext, type CheckLimits, type EnvelopeFiles, type Thresholds } from "../types.ts";
+import { defaultThresholds, type Thresholds } from "../../policy/thresholds.ts";
+import type { CheckContext, CheckLimits, EnvelopeFiles } from "../types.ts";
 
 /**
  * A file read from disk. Its sha256 is not computed (the point is a size too large to handle

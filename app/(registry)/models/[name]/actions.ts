@@ -3,7 +3,7 @@
 // PUT /api/v1/models/{name}/owners (model.manage_owners), through the one server-action wrapper.
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { emailSchema } from "@/lib/auth/email";
+import { emailSchema } from "@/lib/schemas/email";
 import { modelNameSchema } from "@/lib/registry/rules";
 import { setModelOwners } from "@/lib/registry/models";
 import type { SetOwnersResult } from "@/components/models/owners-editor";

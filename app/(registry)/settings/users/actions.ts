@@ -3,7 +3,7 @@
 // PATCH /api/v1/users/{id} (users.manage), through the one server-action wrapper.
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { emailSchema } from "@/lib/auth/email";
+import { emailSchema } from "@/lib/schemas/email";
 import { roleSchema } from "@/lib/auth/roles";
 import { createUser, MIN_PASSWORD_LENGTH, updateUser } from "@/lib/auth/users";
 import type { CreateUserState, UserChange, UserChangeResult } from "@/components/users/user-actions-state";

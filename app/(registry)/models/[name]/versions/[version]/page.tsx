@@ -20,7 +20,7 @@ import { readCardText, CARD_DISPLAY_LIMIT } from "@/lib/registry/card/read-card"
 import { signatureStatus } from "@/lib/integrity/verify-signature";
 import { requirePageActor } from "@/app/_lib/next-auth";
 import { log } from "@/lib/observability/logger";
-import { getVersion } from "@/lib/registry/versions";
+import { getVersionView } from "@/lib/checks/version-view";
 import { getServices } from "@/lib/server/services";
 import { orNotFound, routeSegment } from "../../../../../_lib/page-helpers";
 
@@ -37,7 +37,7 @@ export default async function VersionPage({ params }: { params: Params }) {
   const versionName = routeSegment(p.version);
   await requirePageActor(`/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(versionName)}`);
   const { prisma, store, signer } = await getServices();
-  const version = await orNotFound(getVersion(prisma, name, versionName));
+  const version = await orNotFound(getVersionView(prisma, name, versionName));
   const signature = signatureStatus(version, signer);
   const cardFile = version.files.find((f) => f.role === "card");
   // A missing or corrupt card blob must not take the whole page down: show it as unreadable.

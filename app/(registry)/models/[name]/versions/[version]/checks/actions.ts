@@ -6,7 +6,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { rerunChecks } from "@/lib/checks/request-checks";
 import { checkKinds } from "@/lib/checks/types";
-import { checksHref } from "@/components/checks/check-format";
+import { checksHref } from "@/components/links";
 import type { RerunChecksInput, RerunChecksResult } from "@/components/checks/rerun-state";
 import { versionHref } from "@/components/links";
 import { serverAction } from "@/app/_lib/server-action";

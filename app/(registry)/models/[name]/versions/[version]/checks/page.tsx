@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { checkKindLabel, checkKindOrder, isPending } from "@/components/checks/check-format";
+import { checkKindLabel, isPending } from "@/lib/checks/format";
+import { checkKinds } from "@/lib/checks/types";
 import { CheckHistoryTable } from "@/components/checks/check-history-table";
 import { CheckSection } from "@/components/checks/check-section";
 import { ChecksAutoRefresh } from "@/components/checks/checks-auto-refresh";
@@ -83,7 +84,7 @@ export default async function ChecksPage({ params }: { params: Params }) {
         <div className="space-y-6">
           <nav aria-label="Checks on this page" className="rounded-xl bg-white px-5 py-3 shadow-sm ring-1 ring-slate-200">
             <ul className="flex flex-wrap items-center gap-x-6 gap-y-2 text-sm">
-              {checkKindOrder.map((kind) => {
+              {checkKinds.map((kind) => {
                 const run = byKind.get(kind);
                 return (
                   <li key={kind} className="flex items-center gap-2">
@@ -102,7 +103,7 @@ export default async function ChecksPage({ params }: { params: Params }) {
             </ul>
           </nav>
 
-          {checkKindOrder.map((kind) => {
+          {checkKinds.map((kind) => {
             const run = byKind.get(kind);
             return (
               <CheckSection

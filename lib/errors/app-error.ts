@@ -1,24 +1,26 @@
-// The closed set of error kinds the API can answer with, and the one table that maps them to HTTP.
-// Services throw AppError; the route wrapper turns it into RFC 9457 problem+json.
+// The registry's errors, free of any transport: a closed set of kinds, a stable machine-readable code
+// and a message. lib/ throws AppError; the edges translate it: lib/http/problem.ts to an HTTP status
+// and RFC 9457 problem+json (the API), app/_lib to Next's not-found page and form errors, the CLI to
+// a line on stderr. This folder is the bottom layer, so every other one may throw these.
 
-export const errorKinds = {
-  bad_request: { status: 400, title: "Bad request" },
-  unauthorized: { status: 401, title: "Authentication required" },
-  forbidden: { status: 403, title: "Forbidden" },
-  not_found: { status: 404, title: "Not found" },
-  method_not_allowed: { status: 405, title: "Method not allowed" },
-  request_timeout: { status: 408, title: "Request timeout" },
-  conflict: { status: 409, title: "Conflict" },
-  payload_too_large: { status: 413, title: "Payload too large" },
-  unsupported_media_type: { status: 415, title: "Unsupported media type" },
-  range_not_satisfiable: { status: 416, title: "Range not satisfiable" },
-  unprocessable: { status: 422, title: "Unprocessable content" },
-  too_many_requests: { status: 429, title: "Too many requests" },
-  unavailable: { status: 503, title: "Service unavailable" },
-  internal: { status: 500, title: "Internal server error" },
-} as const;
+export const errorKinds = [
+  "bad_request",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "method_not_allowed",
+  "request_timeout",
+  "conflict",
+  "payload_too_large",
+  "unsupported_media_type",
+  "range_not_satisfiable",
+  "unprocessable",
+  "too_many_requests",
+  "unavailable",
+  "internal",
+] as const;
 
-export type ErrorKind = keyof typeof errorKinds;
+export type ErrorKind = (typeof errorKinds)[number];
 
 /** One problem with one field of the input; `path` is a JSON pointer-ish dotted path. */
 export type FieldError = { path: string; message: string };
@@ -41,14 +43,11 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly errors?: FieldError[],
+    /** Headers the HTTP edge adds to the answer (WWW-Authenticate, Allow, Content-Range); other edges ignore them. */
     readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = "AppError";
-  }
-
-  get status(): number {
-    return errorKinds[this.kind].status;
   }
 }
 

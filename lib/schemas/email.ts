@@ -1,3 +1,5 @@
+// Email addresses as the registry accepts them everywhere: the first admin's (lib/config), users',
+// model owners'. A bottom-layer folder so configuration can use it without importing lib/auth.
 import { z } from "zod";
 
 /** Deliberately permissive: internal hosts such as admin@localhost are real addresses in self-hosted setups. */

@@ -1,11 +1,11 @@
 // What /api/v1/health reports: each dependency answered or not, and whether storage enforces
 // immutability itself (S3 Object Lock).
 import { createRequire } from "node:module";
-import type { Services } from "./services.ts";
+import type { ApiServices } from "./context.ts";
 
 const appVersion: string = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
-export async function checkHealth({ prisma, store, config, checkQueue, checkWorker }: Services) {
+export async function checkHealth({ prisma, store, config, checkQueue, checkWorker }: ApiServices) {
   const [db, storage, queueHealth] = await Promise.all([
     prisma
       .$queryRawUnsafe("SELECT 1")

@@ -2,7 +2,7 @@
 // reaches the registry's Postgres and object store (same DATABASE_URL / S3_* settings as the server);
 // set CHECK_WORKER_IN_PROCESS=false on the web servers so checks run only here.
 import { parseConfigOrExit } from "../config/index.ts";
-import { closeServices, createServices } from "../server/services.ts";
+import { closeServices, createServices } from "./services.ts";
 
 const config = parseConfigOrExit();
 if (config.database.kind !== "postgres") {

@@ -1,28 +1,5 @@
-// Shared wording and number formatting for the checks UI, so the panel, the checks page and the
-// history table describe a run the same way.
-import type { CheckRunView } from "@/lib/checks/list-check-runs";
-
-export type CheckKindName = CheckRunView["kind"];
-export type RunStatus = CheckRunView["status"];
-export type Verdict = NonNullable<CheckRunView["verdict"]>;
-
-export const checkKindOrder: readonly CheckKindName[] = ["validation", "fairness", "adversarial", "security"];
-
-export const checkKindLabel: Record<CheckKindName, string> = {
-  validation: "Validation",
-  fairness: "Fairness",
-  adversarial: "Adversarial robustness",
-  security: "Security",
-};
-
-export const checkKindDescription: Record<CheckKindName, string> = {
-  validation: "The model loads, matches its input schema, reproduces its test vectors and survives schema probing; latency is measured.",
-  fairness: "Per-group rates on the declared evaluation set, compared across each sensitive attribute against the policy's gates.",
-  adversarial: "Black-box robustness: bounded random noise, a finite-difference gradient-sign attack and the uploader's adversarial vectors.",
-  security: "The artifact is scanned without executing it: pickle opcodes, safetensors headers, ONNX external data and size limits.",
-};
-
-export const checksHref = (model: string, version: string) => `/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}/checks`;
+// Numbers, durations and metric names as people read them: metrics tables, gate values, latencies
+// (the checks UI). Byte sizes are bytes.ts.
 
 /** Numbers in metrics tables: three decimals, integers as they are, null/undefined/NaN as an em dash. */
 export function fmt3(value: unknown): string {
@@ -63,8 +40,4 @@ export function humanizeKey(key: string): string {
     .replace(/\s+/g, " ")
     .toLowerCase()
     .trim();
-}
-
-export function isPending(run: Pick<CheckRunView, "status">): boolean {
-  return run.status !== "finished";
 }
