@@ -68,6 +68,9 @@ async function waitForChecks(target: { model: string; version: string }, timeout
 test.describe.configure({ timeout: 180_000 });
 
 test.beforeAll(async () => {
+  // The hook waits for the server to run four checks on two versions; hooks do not inherit the
+  // describe-level timeout above, and on a busy 2-core machine the 30 s default is not enough.
+  test.setTimeout(180_000);
   await uploadOnce(PASSING);
   const tooSmall = Array.from({ length: 6 }, (_, i) => `${i % 2 ? "0.8100" : "0.1900"},0.5000,C,${i % 2}`).join("\n") + "\n";
   await uploadOnce(STRICT, { policy: { thresholds: { fairness: { minDemographicParityRatio: 1 } } }, extraEvalRows: tooSmall });
