@@ -539,7 +539,9 @@ export function printAliasSummary(a: AliasResult): void {
 export function spliceAliasSection(previous: string | undefined, alias: AliasResult, machine: MachineInfo): string {
   const spliced = spliceSection(previous, ALIAS_HEADING, renderAliasSection(alias, machine));
   const row = `| ${summaryCells(aliasRow(alias)).join(" | ")} |`;
-  return spliced.replace(/^\| alias resolve .*$/m, () => row);
+  // Only in the generated part: the hand-written text may quote the row.
+  const generatedFrom = spliced.includes(END) ? spliced.indexOf(END) : 0;
+  return spliced.slice(0, generatedFrom) + spliced.slice(generatedFrom).replace(/^\| alias resolve \(.*$/m, () => row);
 }
 
 // ---- Large-artifact security scan ----

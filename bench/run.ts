@@ -13,7 +13,7 @@
 // BENCH_ONLY=checks runs phase 3 alone (about a minute, no build, no Postgres) and replaces only the
 // checks section of RESULTS.md, keeping the other sections of the previous run as they were;
 // BENCH_ONLY=scan does the same for phase 4 (about a minute; `df -h /tmp` needs no room: sparse files);
-// BENCH_ONLY=alias runs only the alias-resolution comparison (about a minute; Postgres and a build,
+// BENCH_ONLY=alias runs only the alias-resolution comparison (under two minutes; Postgres and a build,
 // no s3rver: the registry stores the one small artifact it needs on the filesystem) and replaces its
 // section and its row of the summary table.
 import { spawnSync } from "node:child_process";
@@ -207,7 +207,9 @@ async function aliasOnly(workspace: Workspace) {
   workspace.defer(() => db.drop());
   if (!db.isRealPostgres) throw new Error("no PostgreSQL server answered: the alias baseline needs one");
   const machine = await describeMachine(workspace.dir, db.url);
-  const app = await startRegistry({ DATABASE_URL: db.url!, DATA_DIR: workspace.file("app-alias") });
+  // No checks worker in the registry: the four checks of the bench's artifact would otherwise run in
+  // child processes during the warm-up and the measurement, competing for the two cores.
+  const app = await startRegistry({ DATABASE_URL: db.url!, DATA_DIR: workspace.file("app-alias"), CHECK_WORKER_IN_PROCESS: "false" });
   workspace.defer(() => app.stop());
   log("alias resolution");
   const alias = await measureAliasResolution({
