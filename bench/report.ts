@@ -12,7 +12,7 @@ import type { ScanResult } from "./scan.ts";
 import { cpuPerGiB, formatBytes, formatRatio, GiB, median, mibPerSecond, MiB, type Transfer } from "./stats.ts";
 import type { ThroughputResult } from "./throughput.ts";
 
-export const TARGETS = { throughputRatio: 0.8, peakRssBytes: 300 * MiB, aliasRatio: 0.5, checksSeconds: 10, checksPeakRssBytes: 1 * GiB, scanPeakRssBytes: 300 * MiB } as const;
+export const TARGETS = { throughputRatio: 0.8, peakRssBytes: 300 * MiB, aliasRatio: 0.6, checksSeconds: 10, checksPeakRssBytes: 1 * GiB, scanPeakRssBytes: 300 * MiB } as const;
 
 export type BenchResults = {
   machine: MachineInfo;
@@ -70,19 +70,26 @@ export function summaryRows(results: BenchResults): Row[] {
       });
     }
   }
-  const a = results.alias;
+  rows.push(aliasRow(results.alias));
+  return rows;
+}
+
+function aliasRow(a: AliasResult): Row {
   // The registry resolves with two joined statements (token⋈user, model⋈alias⋈version): the "joined"
   // baseline runs exactly those, so it is the like-for-like one.
   const ratio = a.registry.requestsPerSecond / a.joined.requestsPerSecond;
-  rows.push({
+  return {
     measure: `alias resolve (${a.connections} conns)`,
     registry: `${a.registry.requestsPerSecond.toFixed(0)} req/s, p99 ${a.registry.latencyP99Ms} ms`,
     baseline: `${a.joined.requestsPerSecond.toFixed(0)} req/s, p99 ${a.joined.latencyP99Ms} ms (bare http+pg, same SQL)`,
     ratio: formatRatio(ratio),
     target: `≥ ${TARGETS.aliasRatio}`,
     met: ratio >= TARGETS.aliasRatio,
-  });
-  return rows;
+  };
+}
+
+function summaryCells(r: Row): string[] {
+  return [r.measure, r.registry, r.baseline, r.ratio, r.target, r.met ? "met" : "**not met**"];
 }
 
 function markdownTable(headers: string[], rows: string[][]): string {
@@ -115,7 +122,7 @@ export function renderResults(results: BenchResults, previous: string | undefine
   out.push(
     markdownTable(
       ["Measure", "Registry", "Baseline (same run)", "Ratio", "Target", "Met"],
-      rows.map((r) => [r.measure, r.registry, r.baseline, r.ratio, r.target, r.met ? "met" : "**not met**"]),
+      rows.map(summaryCells),
     ),
     "",
   );
@@ -212,32 +219,7 @@ export function renderResults(results: BenchResults, previous: string | undefine
     );
   }
 
-  const a = results.alias;
-  out.push("## Alias resolution", "");
-  out.push(
-    `autocannon, ${a.connections} connections, ${a.durationSeconds} s measured after a ${a.warmupSeconds} s warm-up per target, ` +
-      "`GET /api/v1/models/bench-alias/aliases/prod` with a viewer's read-scoped API token.",
-    "",
-  );
-  out.push(
-    markdownTable(
-      ["Target", "Requests/s (mean)", "p50", "p99", "Requests", "non-2xx", "Errors", "Registry ÷ target", "Server CPU per request", "Load generator", "Others (incl. Postgres)"],
-      [a.registry, a.parity, a.joined].map((r) => [
-        r.target,
-        r.requestsPerSecond.toFixed(0),
-        `${r.latencyP50Ms} ms`,
-        `${r.latencyP99Ms} ms`,
-        String(r.requests),
-        String(r.non2xx),
-        String(r.errors),
-        formatRatio(a.registry.requestsPerSecond / r.requestsPerSecond),
-        `${r.serverCpuMsPerRequest.toFixed(2)} ms`,
-        `${r.clientCores.toFixed(2)} cores`,
-        `${r.otherCores.toFixed(2)} cores`,
-      ]),
-    ),
-    "",
-  );
+  out.push(renderAliasSection(results.alias), "");
 
   if (results.checks) out.push(renderChecksSection(results.checks), "");
   if (results.scan) out.push(renderScanSection(results.scan), "");
@@ -510,6 +492,56 @@ function spliceSection(previous: string | undefined, heading: string, section: s
     body = `${body}${section}\n\n`;
   }
   return `${body}${METHOD}\n`;
+}
+
+// ---- Alias resolution ----
+// Runs alone too (BENCH_ONLY=alias): its section and its summary row are then spliced into the
+// previous RESULTS.md, so the section carries its own date and machine load.
+
+const ALIAS_HEADING = "## Alias resolution";
+
+export function renderAliasSection(a: AliasResult, machine?: MachineInfo): string {
+  const out: string[] = [];
+  out.push(machine ? `${ALIAS_HEADING} (measured alone with BENCH_ONLY=alias, ${machine.date})` : ALIAS_HEADING, "");
+  out.push(
+    `autocannon, ${a.connections} connections, ${a.durationSeconds} s measured after a ${a.warmupSeconds} s warm-up per target, ` +
+      "`GET /api/v1/models/bench-alias/aliases/prod` with a viewer's read-scoped API token." +
+      (machine ? ` Code: ${machine.code}.` : ""),
+    "",
+  );
+  out.push(
+    markdownTable(
+      ["Target", "Requests/s (mean)", "p50", "p99", "Requests", "non-2xx", "Errors", "Registry ÷ target", "Server CPU per request", "Load generator", "Others (incl. Postgres)"],
+      [a.registry, a.parity, a.joined].map((r) => [
+        r.target,
+        r.requestsPerSecond.toFixed(0),
+        `${r.latencyP50Ms} ms`,
+        `${r.latencyP99Ms} ms`,
+        String(r.requests),
+        String(r.non2xx),
+        String(r.errors),
+        formatRatio(a.registry.requestsPerSecond / r.requestsPerSecond),
+        `${r.serverCpuMsPerRequest.toFixed(2)} ms`,
+        `${r.clientCores.toFixed(2)} cores`,
+        `${r.otherCores.toFixed(2)} cores`,
+      ]),
+    ),
+  );
+  return out.join("\n");
+}
+
+export function printAliasSummary(a: AliasResult): void {
+  const r = aliasRow(a);
+  printTable(["Measure", "Registry", "Baseline", "Ratio", "Target", "Met"], [[...summaryCells(r).slice(0, 5), r.met ? "met" : "NOT MET"]]);
+}
+
+/** RESULTS.md with the alias section and the alias row of the summary table replaced. */
+export function spliceAliasSection(previous: string | undefined, alias: AliasResult, machine: MachineInfo): string {
+  const spliced = spliceSection(previous, ALIAS_HEADING, renderAliasSection(alias, machine));
+  const row = `| ${summaryCells(aliasRow(alias)).join(" | ")} |`;
+  // Only in the generated part: the hand-written text may quote the row.
+  const generatedFrom = spliced.includes(END) ? spliced.indexOf(END) : 0;
+  return spliced.slice(0, generatedFrom) + spliced.slice(generatedFrom).replace(/^\| alias resolve \(.*$/m, () => row);
 }
 
 // ---- Large-artifact security scan ----

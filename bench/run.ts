@@ -12,7 +12,10 @@
 // check the harness itself in under a minute — its report goes to a temp file, never over RESULTS.md;
 // BENCH_ONLY=checks runs phase 3 alone (about a minute, no build, no Postgres) and replaces only the
 // checks section of RESULTS.md, keeping the other sections of the previous run as they were;
-// BENCH_ONLY=scan does the same for phase 4 (about a minute; `df -h /tmp` needs no room: sparse files).
+// BENCH_ONLY=scan does the same for phase 4 (about a minute; `df -h /tmp` needs no room: sparse files);
+// BENCH_ONLY=alias runs only the alias-resolution comparison (under two minutes; Postgres and a build,
+// no s3rver: the registry stores the one small artifact it needs on the filesystem) and replaces its
+// section and its row of the summary table.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
@@ -30,7 +33,18 @@ import { measureUploadMemory } from "./memory.ts";
 import { createPayloadFile, type PayloadFile } from "./payload.ts";
 import { findAppServerPid, startChildServer } from "./processes.ts";
 import { registryApi } from "./registry-client.ts";
-import { printChecksSummary, printScanSummary, printSummary, readPrevious, renderResults, spliceChecksSection, spliceScanSection, type BenchResults } from "./report.ts";
+import {
+  printAliasSummary,
+  printChecksSummary,
+  printScanSummary,
+  printSummary,
+  readPrevious,
+  renderResults,
+  spliceAliasSection,
+  spliceChecksSection,
+  spliceScanSection,
+  type BenchResults,
+} from "./report.ts";
 import { measureLargeScans, type ScanResult } from "./scan.ts";
 import { GiB, MiB } from "./stats.ts";
 import { measureFilesystemThroughput, measureS3Throughput } from "./throughput.ts";
@@ -38,7 +52,8 @@ import { createWorkspace, type Workspace } from "./workspace.ts";
 
 const quick = process.env.BENCH_QUICK === "1";
 const only = process.env.BENCH_ONLY || undefined;
-if (only !== undefined && only !== "checks" && only !== "scan") throw new Error(`BENCH_ONLY=${only}: the phases that run alone are 'checks' and 'scan'`);
+if (only !== undefined && only !== "checks" && only !== "scan" && only !== "alias")
+  throw new Error(`BENCH_ONLY=${only}: the phases that run alone are 'checks', 'scan' and 'alias'`);
 const SETTINGS = quick
   ? { throughputBytes: 64 * MiB, rounds: 2, memorySizes: [16 * MiB, 32 * MiB, 64 * MiB], aliasSeconds: 3, warmupSeconds: 1 }
   : { throughputBytes: 1 * GiB, rounds: 3, memorySizes: [256 * MiB, 1 * GiB, 2 * GiB], aliasSeconds: 10, warmupSeconds: 8 };
@@ -52,7 +67,7 @@ const started = performance.now();
 const log = (line: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
 process.env.NEXT_DIST_DIR ||= ".next-bench"; // startApp passes it on to `next start`
-if (!only) ensureProductionBuild();
+if (!only || only === "alias") ensureProductionBuild();
 
 // Quick numbers mean nothing: they go to a temp file, never over the committed results.
 const resultsFile = quick ? path.join(os.tmpdir(), "registry-bench-quick-RESULTS.md") : RESULTS_FILE;
@@ -69,6 +84,11 @@ try {
     printScanSummary(scan);
     await writeFile(resultsFile, spliceScanSection(readPrevious(RESULTS_FILE), scan));
     log(`wrote the large-artifact scan section of ${path.relative(process.cwd(), resultsFile)} (other sections kept from ${path.relative(process.cwd(), RESULTS_FILE)})`);
+  } else if (only === "alias") {
+    const { alias, machine } = await aliasOnly(workspace);
+    printAliasSummary(alias);
+    await writeFile(resultsFile, spliceAliasSection(readPrevious(RESULTS_FILE), alias, machine));
+    log(`wrote the alias section and summary row of ${path.relative(process.cwd(), resultsFile)} (other sections kept from ${path.relative(process.cwd(), RESULTS_FILE)})`);
   } else {
     await fullRun(workspace);
   }
@@ -179,6 +199,31 @@ async function productionMode(workspace: Workspace, payload: PayloadFile) {
   });
   await app.stop(); // two registries at once would compete for the two cores
   return { machine, memory, throughput, alias };
+}
+
+/** Alias resolution alone: a registry on a fresh Postgres database, its objects on the filesystem. */
+async function aliasOnly(workspace: Workspace) {
+  const db = await createTestDatabase();
+  workspace.defer(() => db.drop());
+  if (!db.isRealPostgres) throw new Error("no PostgreSQL server answered: the alias baseline needs one");
+  const machine = await describeMachine(workspace.dir, db.url);
+  // No checks worker in the registry: the four checks of the bench's artifact would otherwise run in
+  // child processes during the warm-up and the measurement, competing for the two cores.
+  const app = await startRegistry({ DATABASE_URL: db.url!, DATA_DIR: workspace.file("app-alias"), CHECK_WORKER_IN_PROCESS: "false" });
+  workspace.defer(() => app.stop());
+  log("alias resolution");
+  const alias = await measureAliasResolution({
+    admin: registryApi(app.url, TEST_BOOTSTRAP_TOKEN),
+    appPid: findAppServerPid(portOf(app)),
+    db,
+    scratchFile: workspace.file("alias-artifact.bin"),
+    connections: ALIAS_CONNECTIONS,
+    durationSeconds: SETTINGS.aliasSeconds,
+    warmupSeconds: SETTINGS.warmupSeconds,
+    log,
+  });
+  await app.stop();
+  return { alias, machine };
 }
 
 /** The embedded default (PGlite + filesystem under DATA_DIR): memory, throughput against raw disk. */

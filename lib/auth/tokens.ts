@@ -2,6 +2,7 @@
 // prefix so people can tell their tokens apart in listings.
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { recordAuditEvent } from "../audit/record-event.ts";
+import { queryRows } from "../db/client.ts";
 import type { Db, Tx } from "../db/types.ts";
 import { sha256Hex } from "../integrity/digest.ts";
 import { forbidden, notFound, unauthorized, unprocessable } from "../errors/app-error.ts";
@@ -187,12 +188,9 @@ export async function authenticateBearer(db: Tx, header: string | null, bootstra
   if (bootstrapToken && constantTimeEqual(presented, bootstrapToken)) {
     return { type: "bootstrap", id: "bootstrap", email: "bootstrap@localhost", role: "admin", scopes: ["read", "write", "review", "admin"] };
   }
-  // Every authenticated request runs this: one indexed join in SQL (a Prisma include costs two round trips).
-  const rows = await db.$queryRaw<TokenAuthRow[]>`
-    SELECT t."id", t."scopes", t."expiresAt", t."lastUsedAt", t."revokedAt",
-           u."id" AS "userId", u."email", u."role"::text AS role, u."disabledAt"
-    FROM "ApiToken" t JOIN "User" u ON u."id" = t."userId"
-    WHERE t."hash" = ${hashToken(presented)}`;
+  // Every authenticated request runs this: one indexed join in SQL (a Prisma include costs two round
+  // trips), read fresh each time so that revocation, expiry and a disabled user count at once.
+  const rows = await queryRows<TokenAuthRow>(db, TOKEN_AUTH_SQL, [hashToken(presented)]);
   const row = rows[0];
   if (!row) throw unauthorized("invalid_token", "the API token is not valid");
   if (row.revokedAt) throw unauthorized("token_revoked", "the API token has been revoked");
@@ -214,6 +212,12 @@ export async function authenticateBearer(db: Tx, header: string | null, bootstra
     tokenId: row.id,
   };
 }
+
+const TOKEN_AUTH_SQL = `
+  SELECT t."id", t."scopes", t."expiresAt", t."lastUsedAt", t."revokedAt",
+         u."id" AS "userId", u."email", u."role"::text AS role, u."disabledAt"
+  FROM "ApiToken" t JOIN "User" u ON u."id" = t."userId"
+  WHERE t."hash" = $1`;
 
 type TokenAuthRow = {
   id: string;

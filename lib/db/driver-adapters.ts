@@ -28,8 +28,41 @@ export type DbConfig = Config["database"];
 
 /** The adapter factory the Prisma client uses: the pg adapter with a pool, or the shared PGlite for `dir`. */
 export function createClientAdapterFactory(db: DbConfig): SqlMigrationAwareDriverAdapterFactory {
-  if (db.kind === "postgres") return new PrismaPg({ connectionString: db.url, max: db.poolSize });
+  if (db.kind === "postgres") return new PgClientAdapterFactory({ connectionString: db.url, max: db.poolSize });
   return new PGliteAdapterFactory(db.dir);
+}
+
+/**
+ * The pg adapter on a pool this factory makes, so that hot-path reads can use the same pool (and its
+ * DATABASE_POOL_SIZE connections) without Prisma's query pipeline: see `queryRows` in client.ts.
+ * Each Prisma connection gets a new pool and disconnecting ends it, as with a plain PrismaPg.
+ */
+export class PgClientAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
+  readonly provider = "postgres" as const;
+  readonly adapterName = "@prisma/adapter-pg";
+  /** The pool of the Prisma connection that is open now, if one is. */
+  pool: pg.Pool | undefined;
+
+  constructor(private readonly config: pg.PoolConfig) {}
+
+  async connect(): Promise<SqlDriverAdapter> {
+    const pool = new pg.Pool(this.config);
+    // An idle connection that drops (server restart) must not crash the process with an 'error' event.
+    pool.on("error", () => {});
+    this.pool = pool;
+    const adapter = await new PrismaPg(pool).connect();
+    return overrideAdapter(adapter, {
+      dispose: async () => {
+        if (this.pool === pool) this.pool = undefined;
+        await adapter.dispose();
+        await pool.end();
+      },
+    });
+  }
+
+  connectToShadowDb(): Promise<SqlDriverAdapter> {
+    return new PrismaPg(this.config).connectToShadowDb();
+  }
 }
 
 /** The adapter factory the schema engine uses: one connection, scripts sent whole. */

@@ -1,6 +1,7 @@
 // Reading versions: views, listing, lookup. Creating them is upload-version.ts. A version as the API
 // and the version page show it also carries its checks: lib/checks/version-view.ts adds them.
 import { z } from "zod";
+import { queryRows } from "../db/client.ts";
 import type { Tx } from "../db/types.ts";
 import { Prisma } from "../db/types.ts";
 import { notFound } from "../errors/app-error.ts";
@@ -110,16 +111,20 @@ export async function listVersions(db: Tx, { model, limit, cursor }: { model: st
 
 /**
  * The serving hot path: one indexed join, written as SQL because the equivalent Prisma query with a
- * relation filter costs two round trips (measured: ~2.2 ms vs ~0.5 ms per call).
+ * relation filter costs two round trips (measured: ~2.2 ms vs ~0.5 ms per call), and sent through
+ * `queryRows` (the pg pool, not Prisma's query pipeline; see there).
  */
 export async function resolveAlias(db: Tx, model: string, alias: string) {
-  const rows = await db.$queryRaw<{ alias: string; updatedAt: Date; version: string; manifestDigest: string; stage: string }[]>`
-    SELECT a."name" AS alias, a."updatedAt", v."version", v."manifestDigest", v."stage"::text AS stage
-    FROM "Alias" a
-    JOIN "Model" m ON m."id" = a."modelId"
-    JOIN "ModelVersion" v ON v."id" = a."versionId"
-    WHERE m."name" = ${model} AND a."name" = ${alias}
-    LIMIT 1`;
+  const rows = await queryRows<{ alias: string; updatedAt: Date; version: string; manifestDigest: string; stage: string }>(
+    db,
+    `SELECT a."name" AS alias, a."updatedAt", v."version", v."manifestDigest", v."stage"::text AS stage
+     FROM "Alias" a
+     JOIN "Model" m ON m."id" = a."modelId"
+     JOIN "ModelVersion" v ON v."id" = a."versionId"
+     WHERE m."name" = $1 AND a."name" = $2
+     LIMIT 1`,
+    [model, alias],
+  );
   const row = rows[0];
   if (!row) {
     await findModelId(db, model); // 404 for the model first, so the message names the right thing
