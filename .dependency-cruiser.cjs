@@ -21,6 +21,7 @@
 //   policy         the stage policy: the thresholds the checks gate on and their defaults
 //   checks         the checks engine; queues a version's checks through the registry's hook and
 //                  composes the version view with its checks (lib/checks/version-view.ts)
+//   promotion      the promotion workflow: stages, the request state machine, which approvals count
 //   api            REST API v1: endpoints, handlers, dispatch; receives its services (ApiServices)
 //   server         the composition root (services.ts wires checks into the registry) and the
 //                  processes: the HTTP server, the checks worker
@@ -44,6 +45,7 @@ const layers = [
   "registry",
   "policy",
   "checks",
+  "promotion",
   "api",
   "server",
   "cli",
