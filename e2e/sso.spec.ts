@@ -3,7 +3,11 @@
 // to the page the person asked for with the role the provider's groups map to; a person no group
 // admits is told why.
 import { expect, test } from "@playwright/test";
-import { screenshot } from "./helpers.ts";
+import { screenshot, signIn } from "./helpers.ts";
+import { ADMIN } from "./seed.ts";
+
+// The last test reads the account the first one creates.
+test.describe.configure({ mode: "serial" });
 
 test("signing in through the identity provider lands on the requested page with the mapped role", async ({ page }) => {
   await page.goto("/models/credit-risk");
@@ -39,4 +43,14 @@ test("someone no group admits is refused with the reason, and stays signed out",
   await screenshot(page, "login-sso-refused");
   await page.goto("/audit");
   await expect(page).toHaveURL(/\/login/);
+});
+
+test("an admin sees a provider-owned role read-only, with where it comes from", async ({ page }) => {
+  // Rita signed in through the provider in the first test of this file; her role is the mapping's.
+  await signIn(page, ADMIN, "/settings/users");
+  const row = page.getByRole("row").filter({ hasText: "rita@bank.example" });
+  await expect(row.getByText("set by your identity provider")).toBeVisible();
+  await expect(row.getByRole("combobox", { name: "Role of rita@bank.example" })).toBeDisabled();
+  await expect(row.getByRole("button", { name: "Disable" })).toBeEnabled();
+  await screenshot(page, "users-sso-managed-role");
 });
