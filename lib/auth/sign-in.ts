@@ -55,14 +55,14 @@ export async function signInWithPassword(db: Db, { email, password, clientAddres
   const normalized = email.trim().toLowerCase();
   const retryAfterSeconds = await signInRetryAfter(db, { email: normalized, clientAddress });
   if (retryAfterSeconds > 0) {
-    await auditFailure(db, normalized, clientAddress, "rate_limited");
+    await recordSignInFailure(db, { email: normalized, reason: "rate_limited", clientAddress });
     return { ok: false, reason: "rate_limited", retryAfterSeconds };
   }
   const user = await verifyUserPassword(db, normalized, password);
   const { account, client } = limitersFor(db);
   if (!user) {
     await Promise.all([account.penalty(normalized, 1), client.penalty(clientAddress, 1)]);
-    await auditFailure(db, normalized, clientAddress, "invalid_credentials");
+    await recordSignInFailure(db, { email: normalized, reason: "invalid_credentials", clientAddress });
     return { ok: false, reason: "invalid_credentials" };
   }
   await account.delete(normalized);
@@ -79,14 +79,21 @@ export async function signInWithPassword(db: Db, { email, password, clientAddres
   return { ok: true, user, sessionId: session.id };
 }
 
-async function auditFailure(db: Db, email: string, clientAddress: string, reason: string): Promise<void> {
+/**
+ * The one audit record of a sign-in that did not end in a session, for passwords and single
+ * sign-on alike. `email` is the address as typed or asserted: it may name no account, which is
+ * exactly what an auditor wants to see; `details` adds what the method knows (provider, subject).
+ */
+export async function recordSignInFailure(
+  db: Db,
+  { email, reason, clientAddress, details = {} }: { email: string; reason: string; clientAddress: string; details?: Record<string, unknown> },
+): Promise<void> {
   await db.$transaction((tx) =>
     recordAuditEvent(tx, {
       actor: { type: "anonymous", id: clientAddress },
       action: "auth.sign_in_failed",
-      // The email as typed: it may name no account, which is exactly what an auditor wants to see.
       subject: { type: "email", id: email.slice(0, 320) },
-      payload: { reason, clientAddress },
+      payload: { reason, ...details, clientAddress },
     }),
   );
 }

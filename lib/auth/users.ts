@@ -95,6 +95,18 @@ export async function getUser(db: Tx, { actor, id }: { actor: Actor; id: string 
   return toUserView(user);
 }
 
+/**
+ * The ids of the active admins, their rows locked in id order until the transaction ends. Every
+ * change that could remove the last admin (an admin's edit, a role mapping at sign-in) takes this
+ * lock first: two such changes at once wait for each other instead of both passing the check, and
+ * the one lock order means they cannot deadlock.
+ */
+export async function lockActiveAdmins(tx: Tx): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "User" WHERE "role" = 'admin' AND "disabledAt" IS NULL ORDER BY "id" FOR UPDATE`;
+  return rows.map((r) => r.id);
+}
+
 /** Whether moving from one role to another takes away anything the first could do. */
 export function isDemotion(from: Role, to: Role): boolean {
   return actions.some((a) => {
@@ -125,15 +137,13 @@ export async function updateUser(db: Db, { actor, id, role, name, disabled, rese
   const temporaryPassword = resetPassword ? (resetPassword.password ?? generatePassword()) : undefined;
   const passwordHash = temporaryPassword ? await hashPassword(temporaryPassword) : undefined;
   return db.$transaction(async (tx) => {
-    // Locks every active admin row: two admins demoting each other at once cannot both succeed.
-    const admins = await tx.$queryRaw<{ id: string }[]>`
-      SELECT "id" FROM "User" WHERE "role" = 'admin' AND "disabledAt" IS NULL ORDER BY "id" FOR UPDATE`;
+    const admins = await lockActiveAdmins(tx);
     const before = await tx.user.findUnique({ where: { id } });
     if (!before) throw notFound("user_not_found", `no user with id '${id}'`);
     const losesAdmin = before.role === "admin" && !before.disabledAt && ((role !== undefined && role !== "admin") || disabled === true);
     if (role !== undefined && role !== before.role && before.roleManagedBy)
       throw conflict("role_managed_by_idp", `this user's role comes from the ${before.roleManagedBy === "github" ? "GitHub" : "OIDC"} role mapping: change it at the identity provider`);
-    if (losesAdmin && admins.filter((a) => a.id !== id).length === 0)
+    if (losesAdmin && admins.filter((a) => a !== id).length === 0)
       throw conflict("last_admin", "this is the last active admin: make another user an admin first");
     const demoted = role !== undefined && isDemotion(before.role as Role, role);
     const disabling = disabled === true && !before.disabledAt;

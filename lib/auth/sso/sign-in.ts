@@ -7,10 +7,10 @@ import { isUniqueViolation } from "../../db/errors.ts";
 import type { Db, Tx } from "../../db/types.ts";
 import type { Role } from "../roles.ts";
 import { createSession, revokeAllCredentials } from "../sessions.ts";
-import type { SignInContext } from "../sign-in.ts";
-import { isDemotion, toUserView, type UserView } from "../users.ts";
+import { recordSignInFailure, type SignInContext } from "../sign-in.ts";
+import { isDemotion, lockActiveAdmins, toUserView, type UserView } from "../users.ts";
 import type { ExternalIdentity } from "./identity.ts";
-import { resolveRole, type SsoProviderId, type SsoSettings } from "./settings.ts";
+import { resolveRole, ssoProviderIds, type SsoProviderId, type SsoSettings } from "./settings.ts";
 
 export const ssoRefusals = [
   "email_missing",
@@ -35,7 +35,7 @@ class Refused extends Error {
 
 /** The configured providers whose role mapping owns roles. */
 export function mappedProviders(sso: SsoSettings): SsoProviderId[] {
-  return (["oidc", "github"] as const).filter((p) => sso[p]?.roleRules);
+  return ssoProviderIds.filter((p) => sso[p]?.roleRules);
 }
 
 export type SignInWithIdentityOptions = { identity: ExternalIdentity; sso: SsoSettings } & SignInContext;
@@ -135,14 +135,12 @@ export async function recordSsoFailure(
   db: Db,
   { provider, subject, email, reason, detail, clientAddress }: { provider: SsoProviderId; subject?: string; email?: string; reason: string; detail?: string; clientAddress: string },
 ): Promise<void> {
-  await db.$transaction((tx) =>
-    recordAuditEvent(tx, {
-      actor: { type: "anonymous", id: clientAddress },
-      action: "auth.sign_in_failed",
-      subject: { type: "email", id: (email ?? `${provider}:${subject ?? "unknown"}`).slice(0, 320) },
-      payload: { reason, method: provider, subject: subject ?? null, clientAddress, ...(detail ? { detail: detail.slice(0, 200) } : {}) },
-    }),
-  );
+  await recordSignInFailure(db, {
+    email: email ?? `${provider}:${subject ?? "unknown"}`,
+    reason,
+    clientAddress,
+    details: { method: provider, subject: subject ?? null, ...(detail ? { detail: detail.slice(0, 200) } : {}) },
+  });
 }
 
 type UserRow = Omit<Awaited<ReturnType<Tx["user"]["create"]>>, "passwordHash">;
@@ -160,11 +158,8 @@ async function syncRole(tx: Tx, user: UserRow, mapped: Role | undefined, identit
   let role = mapped;
   let lastAdminKept = false;
   if (before === "admin" && role !== "admin") {
-    // Every active admin row, in id order as updateUser locks them: two admins demoted at once
-    // wait for each other instead of deadlocking, and cannot both pass the check.
-    const admins = await tx.$queryRaw<{ id: string }[]>`
-      SELECT "id" FROM "User" WHERE "role" = 'admin' AND "disabledAt" IS NULL ORDER BY "id" FOR UPDATE`;
-    if (admins.every((a) => a.id === user.id)) {
+    const admins = await lockActiveAdmins(tx);
+    if (admins.every((id) => id === user.id)) {
       role = "admin";
       lastAdminKept = true;
     }
