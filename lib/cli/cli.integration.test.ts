@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, startApp, TEST_BOOTSTRAP_TOKEN, type AppServer } from "../testing/app-server.ts";
 import { sampleEnvelope } from "../checks/testing/sample-envelope.ts";
+import { signIn } from "../testing/browser-session.ts";
 
 const ARTIFACT_BYTES = 20 * 1024 * 1024 + 123;
 const CI_EMAIL = "ci-bot@example.com";
@@ -296,6 +297,59 @@ describe("checks", () => {
     expect(result.stdout).toMatch(/validation \S+: .*not a valid ONNX model/);
     expect((await cli(["checks", "credit-risk"])).code).toBe(2);
   });
+});
+
+describe("promotion", () => {
+  it("promotes through staging to prod with two reviewers' approvals on the digest, and lists and rolls back", async () => {
+    const dir = path.join(work, "promo");
+    mkdirSync(dir, { recursive: true });
+    const { manifest, files } = sampleEnvelope("promo-cli", "1.0.0");
+    files["MODEL_CARD.md"] = Buffer.from(
+      "---\nowner: models@bank.example\n---\n# Promo\n## Intended use\nTests.\n## Limitations\nSynthetic data only.\n## Fairness\nSee the registry's fairness check.\n",
+    );
+    for (const [file, bytes] of Object.entries(files)) writeFileSync(path.join(dir, file), bytes);
+    writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest));
+    const pushed = await cli(["push", dir, "--model", "promo-cli", "--create-model"]);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    const digest = digestIn(pushed.stdout)!;
+
+    expect((await cli(["promote", "promo-cli@1.0.0", "--to", "prod", "--reason", "skip"])).stderr).toMatch(/stage_skipped/);
+    expect((await cli(["promote", "promo-cli@1.0.0", "--to", "staging"])).code).toBe(2); // no reason
+    const staging = await cli(["promote", "promo-cli@1.0.0", "--to", "staging", "--reason", "nightly build", "--wait", "--timeout", "3m"]);
+    expect(staging.code, staging.stdout + staging.stderr).toBe(0);
+    expect(staging.stdout).toMatch(/^promo-cli@1\.0\.0 → staging: promoted/m);
+
+    const prod = await cli(["promote", "promo-cli@1.0.0", "--to", "prod", "--reason", "Q3 release", "--json"]);
+    expect(prod.code, prod.stdout + prod.stderr).toBe(0);
+    const request = JSON.parse(prod.stdout) as { id: string; status: string; manifestDigest: string };
+    expect([request.status, request.manifestDigest]).toEqual(["awaiting_approval", digest]);
+
+    const listed = await cli(["promotions", "list", "--model", "promo-cli"]);
+    expect(listed.stdout).toMatch(new RegExp(`^${request.id}\\s+promo-cli@1\\.0\\.0\\s+→ prod\\s+awaiting_approval\\s+6/7 gates`, "m"));
+
+    // Reviewers approve with tokens of their own (the bootstrap token is nobody's).
+    const reviewerTokens: string[] = [];
+    for (const name of ["rev-a", "rev-b"]) {
+      const email = `${name}@example.com`;
+      expect((await api("/api/v1/users", { method: "POST", body: JSON.stringify({ email, name, role: "reviewer", password: "reviewer-password-1" }) })).status).toBe(201);
+      const { cookie } = await signIn(app.url, email, "reviewer-password-1");
+      const minted = await fetch(`${app.url}/api/v1/tokens`, { method: "POST", headers: { cookie, origin: app.url, "content-type": "application/json" }, body: JSON.stringify({ name: "cli", scopes: ["read", "review"] }) });
+      reviewerTokens.push(((await minted.json()) as { token: string }).token);
+    }
+    const wrong = await cli(["approve", request.id, "--digest", "a".repeat(64)], { REGISTRY_TOKEN: reviewerTokens[0]! });
+    expect([wrong.code, wrong.stderr]).toEqual([1, expect.stringMatching(/digest_mismatch/)]);
+    expect((await cli(["approve", request.id, "--digest", digest], { REGISTRY_TOKEN: TEST_BOOTSTRAP_TOKEN })).stderr).toMatch(/personal_credential_required/);
+    const first = await cli(["approve", request.id, "--digest", `sha256:${digest}`, "--comment", "card read"], { REGISTRY_TOKEN: reviewerTokens[0]! });
+    expect(first.stdout).toMatch(/awaiting approval/);
+    const second = await cli(["approve", request.id, "--digest", digest], { REGISTRY_TOKEN: reviewerTokens[1]! });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/^promo-cli@1\.0\.0 → prod: promoted/m);
+    expect((await api("/api/v1/models/promo-cli/aliases/prod")).body).toMatchObject({ version: "1.0.0", manifestDigest: digest });
+
+    const rollback = await cli(["rollback", "promo-cli", "--reason", "test"]);
+    expect([rollback.code, rollback.stderr]).toEqual([1, expect.stringMatching(/no earlier prod version/)]);
+    expect((await cli(["promotions", "list", "--model", "promo-cli"])).stdout).toBe("no open promotion requests\n");
+  }, 240_000);
 });
 
 describe("token", () => {

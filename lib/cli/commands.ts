@@ -12,6 +12,7 @@ import { pushEnvelope } from "./push.ts";
 import { createToken, listTokens, revokeToken, type CreatedToken } from "./tokens.ts";
 import { verifyVersion } from "./verify.ts";
 import { watchChecks } from "./checks.ts";
+import { decidePromotion, formatPromotion, getPromotion, listPromotions, promotionSucceeded, requestPromotion, rollbackProd } from "./promotions.ts";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 export type Values = Record<string, string | boolean | undefined>;
@@ -110,6 +111,74 @@ Options:
     help: "Revokes the token with that id (see `token list`). Revoking twice is not an error.",
     options: { json: { type: "boolean" } },
     run: runTokenRevoke,
+  },
+  promote: {
+    usage: "promote <model>@<version> --to staging|prod --reason <text> [--wait] [--timeout 30m] [--json]",
+    summary: "request a version's promotion to the next stage; exit 1 if a gate fails",
+    help: `Asks the registry to move the version to the next stage (dev → staging → prod) and prints
+every gate with its verdict. The registry promotes at once when nothing else is needed (→ staging by
+default); → prod waits for reviewers' approval. Exit 0 when the request is promoted or only waiting
+for approvals, 1 when a gate failed (the reasons are printed).
+
+Options:
+  --to <stage>            staging or prod (the version's next stage)
+  --reason <text>         why this version should move (required; shown to reviewers, audited)
+  --wait                  wait while checks are still running, then report
+  --timeout <duration>    give up waiting after this long (default 30m; exit 1)
+  --json                  print the request as JSON`,
+    options: { to: { type: "string" }, reason: { type: "string" }, wait: { type: "boolean" }, timeout: { type: "string" }, json: { type: "boolean" } },
+    run: runPromote,
+  },
+  approve: {
+    usage: "approve <request-id> --digest <sha256> [--comment <text>] [--reject] [--json]",
+    summary: "approve (or --reject) a promotion request for the manifest digest you reviewed",
+    help: `Records your decision on a promotion request (reviewers and admins, with a token of your own
+that has the review scope). The digest is the manifest digest you reviewed ('promotions get <id>'
+prints it): the registry refuses it if the request is for other bytes. The approval that completes
+the count promotes the version at once. A rejection needs a comment.
+
+Options:
+  --digest <sha256>       the manifest digest you reviewed (64 hex characters; 'sha256:' optional)
+  --comment <text>        why (required with --reject)
+  --reject                reject instead of approving
+  --json                  print the request as JSON`,
+    options: { digest: { type: "string" }, comment: { type: "string" }, reject: { type: "boolean" }, json: { type: "boolean" } },
+    run: runApprove,
+  },
+  rollback: {
+    usage: "rollback <model> --reason <text> [--to <version>] [--json]",
+    summary: "roll prod back to the previous prod version (or an earlier one)",
+    help: `Points the model's prod alias back at the previous prod version at once (reviewers, the
+model's owners and admins). Audited, with the reason, and shown in the stage history.
+
+Options:
+  --reason <text>         why (required)
+  --to <version>          an earlier prod version instead of the previous one
+  --json                  print the result as JSON`,
+    options: { reason: { type: "string" }, to: { type: "string" }, json: { type: "boolean" } },
+    run: runRollback,
+  },
+  "promotions list": {
+    usage: "promotions list [--status open] [--model <name>] [--to staging|prod] [--limit 50] [--json]",
+    summary: "list promotion requests (default: the open ones, newest first)",
+    help: `Lists promotion requests: id, model@version, target stage, status, gates passed, age.
+
+Options:
+  --status <status>       open (default), all, pending_checks, awaiting_approval, approved, promoted,
+                          rejected, cancelled or superseded
+  --model <name>          only this model's requests
+  --to <stage>            only requests for staging or prod
+  --limit <n>             at most this many (default 50)
+  --json                  print the server's JSON`,
+    options: { status: { type: "string" }, model: { type: "string" }, to: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" } },
+    run: runPromotionsList,
+  },
+  "promotions get": {
+    usage: "promotions get <request-id> [--json]",
+    summary: "show a promotion request: its gates now, the digest, the approvals",
+    help: "Shows the request with every gate evaluated now, the manifest digest it is for (what 'approve --digest' takes) and the decisions so far.",
+    options: { json: { type: "boolean" } },
+    run: runPromotionsGet,
   },
   gc: {
     usage: "gc [--grace 24h] [--dry-run] [--json]",
@@ -318,4 +387,66 @@ function parseScopes(text: string | undefined): Scope[] {
   if (unknown.length || !list.length)
     throw new UsageError(`unknown scope(s) ${unknown.join(", ") || "(none given)"}: use ${allScopes.join(", ")}`, "token create");
   return list as Scope[];
+}
+
+async function runPromote({ positionals, values, io, client }: Context): Promise<number> {
+  const { model, version } = versionRef(positionals, "promote");
+  const to = values.to as string | undefined;
+  if (to !== "staging" && to !== "prod") throw new UsageError("--to must be staging or prod", "promote");
+  const reason = (values.reason as string | undefined)?.trim();
+  if (!reason) throw new UsageError("--reason <text> is required: reviewers and the audit log read it", "promote");
+  const timeout = values.timeout as string | undefined;
+  const record = await requestPromotion({ client: client(), model, version, to, reason, wait: Boolean(values.wait), timeoutMs: timeout ? parseDuration(timeout) : undefined });
+  io.stdout.write(values.json ? JSON.stringify(record, null, 2) + "\n" : formatPromotion(record));
+  return promotionSucceeded(record) ? 0 : 1;
+}
+
+async function runApprove({ positionals, values, io, client }: Context): Promise<number> {
+  const [id, ...extra] = positionals;
+  if (!id || extra.length) throw new UsageError("approve needs exactly one request id", "approve");
+  const digest = (values.digest as string | undefined)?.replace(/^sha256:/, "").toLowerCase();
+  if (!digest || !/^[0-9a-f]{64}$/.test(digest)) throw new UsageError("--digest <sha256> is required: the manifest digest you reviewed ('promotions get <id>' prints it)", "approve");
+  const reject = Boolean(values.reject);
+  const comment = ((values.comment as string | undefined) ?? "").trim();
+  if (reject && !comment) throw new UsageError("--reject needs --comment <why>", "approve");
+  const record = await decidePromotion(client(), id, { decision: reject ? "reject" : "approve", comment, manifestDigest: digest });
+  io.stdout.write(values.json ? JSON.stringify(record, null, 2) + "\n" : formatPromotion(record));
+  return 0;
+}
+
+async function runRollback({ positionals, values, io, client }: Context): Promise<number> {
+  const [model, ...extra] = positionals;
+  if (!model || extra.length) throw new UsageError("rollback needs exactly one model name", "rollback");
+  const reason = (values.reason as string | undefined)?.trim();
+  if (!reason) throw new UsageError("--reason <text> is required", "rollback");
+  const result = await rollbackProd(client(), model, { reason, ...(values.to ? { toVersion: values.to as string } : {}) });
+  io.stdout.write(values.json ? JSON.stringify(result, null, 2) + "\n" : `${result.model}: prod rolled back from ${result.from} to ${result.to} (sha256:${result.manifestDigest})\n`);
+  return 0;
+}
+
+async function runPromotionsList({ positionals, values, io, client }: Context): Promise<number> {
+  if (positionals.length) throw new UsageError(`unexpected argument(s): ${positionals.join(" ")}`, "promotions list");
+  const status = (values.status as string | undefined) ?? "open";
+  const limit = values.limit ? Number(values.limit) : 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new UsageError("--limit must be 1-200", "promotions list");
+  const page = await listPromotions(client(), { status: status === "all" ? undefined : status, model: values.model as string | undefined, to: values.to as string | undefined, limit });
+  if (values.json) {
+    io.stdout.write(JSON.stringify(page, null, 2) + "\n");
+    return 0;
+  }
+  if (!page.items.length) {
+    io.stdout.write(`no ${status === "all" ? "" : `${status} `}promotion requests\n`);
+    return 0;
+  }
+  const rows = page.items.map((r) => [r.id, `${r.model}@${r.version}`, `→ ${r.to}`, r.status, `${r.gates.filter((g) => g.status === "pass" || g.status === "waived").length}/${r.gates.length} gates`, r.requestedBy?.email ?? "", r.createdAt]);
+  io.stdout.write(formatTable([["ID", "VERSION", "TO", "STATUS", "GATES", "REQUESTED BY", "CREATED"], ...rows]) + "\n");
+  return 0;
+}
+
+async function runPromotionsGet({ positionals, values, io, client }: Context): Promise<number> {
+  const [id, ...extra] = positionals;
+  if (!id || extra.length) throw new UsageError("promotions get needs exactly one request id", "promotions get");
+  const record = await getPromotion(client(), id);
+  io.stdout.write(values.json ? JSON.stringify(record, null, 2) + "\n" : formatPromotion(record));
+  return 0;
 }

@@ -11,6 +11,17 @@ import { CommandFailure, UsageError } from "./errors.ts";
 import { formatTable } from "./format.ts";
 import { createRegistryClient, RegistryHttpError, type RegistryClient } from "./http-client.ts";
 
+/** Commands with subcommands ("token create", "promotions list"), and their subcommands. */
+const groups = new Map<string, string[]>(
+  Object.keys(commands)
+    .filter((k) => k.includes(" "))
+    .reduce((acc, k) => {
+      const [group, sub] = k.split(" ") as [string, string];
+      acc.set(group, [...(acc.get(group) ?? []), sub]);
+      return acc;
+    }, new Map<string, string[]>()),
+);
+
 const GLOBAL_OPTIONS: Options = {
   url: { type: "string" },
   token: { type: "string" },
@@ -46,18 +57,19 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     io.stderr.write(generalHelp() + "\n");
     return 2;
   }
-  const name = first === "token" ? (second ? `token ${second}` : "token") : first;
+  const grouped = groups.has(first);
+  const name = grouped ? (second ? `${first} ${second}` : first) : first;
   const command = commands[name];
   if (!command) {
-    if (name === "token" && (rest.includes("--help") || rest.includes("-h"))) {
-      io.stdout.write(commandHelp("token") + "\n");
+    if (groups.has(name) && (rest.includes("--help") || rest.includes("-h"))) {
+      io.stdout.write(commandHelp(name) + "\n");
       return 0;
     }
-    if (name === "token") throw new UsageError("token needs a subcommand: create, list or revoke", "token");
+    if (groups.has(name)) throw new UsageError(`${name} needs a subcommand: ${groups.get(name)!.join(", ")}`, name);
     throw new UsageError(`unknown command '${name}'`);
   }
   // Words after the command (e.g. `push ./dir`) are its positionals again.
-  const consumed = first === "token" ? 2 : 1;
+  const consumed = grouped ? 2 : 1;
   const parsed = parse([...words.slice(consumed), ...rest], { ...GLOBAL_OPTIONS, ...command.options }, name);
   if (parsed.values.help) {
     io.stdout.write(commandHelp(name) + "\n");
@@ -89,8 +101,8 @@ function splitCommand(argv: string[]): { words: string[]; rest: string[] } {
       break;
     }
     words.push(arg);
-    // `token` takes one more word and `help` up to two; other commands' next words are positionals.
-    if (words.length === (words[0] === "token" ? 2 : words[0] === "help" ? 3 : 1)) {
+    // A group (`token`, `promotions`) takes one more word and `help` up to two; other commands' next words are positionals.
+    if (words.length === (groups.has(words[0]!) ? 2 : words[0] === "help" ? 3 : 1)) {
       i++;
       break;
     }
