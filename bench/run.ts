@@ -5,7 +5,9 @@
 //      server memory during 256 MiB / 1 GiB / 2 GiB uploads, alias resolution vs bare http+pg;
 //   2. embedded default (PGlite + filesystem): throughput vs raw disk, server memory;
 //   3. checks: the four checks in their sandboxes on a 1,000,000-row evaluation set vs raw onnxruntime;
-//   4. scan: the security check on a 10 GiB safetensors file and 3 GiB PyTorch zips (sparse files).
+//   4. scan: the security check on a 10 GiB safetensors file and 3 GiB PyTorch zips (sparse files);
+//   5. promotion: the reviewer's pages with 1,000 models × 50 versions and 5,000 requests seeded, and
+//      approval → alias moved against a bare transaction (BENCH_ONLY=promotion runs it alone).
 //
 // Environment: NEXT_DIST_DIR (default .next-bench: other work builds .next concurrently);
 // BENCH_BUILD=1 rebuilds even if a build exists; BENCH_QUICK=1 shrinks every size and duration to
@@ -27,6 +29,7 @@ import { createS3Client } from "@/lib/storage/s3.ts";
 import { repoRoot, startApp, TEST_BOOTSTRAP_TOKEN, type AppServer } from "@/lib/testing/app-server.ts";
 import { createTestDatabase } from "@/lib/testing/db.ts";
 import { measureAliasResolution } from "./alias.ts";
+import { measurePromotion, renderPromotionSection, splicePromotionSection } from "./promotion.ts";
 import { measureChecks, type ChecksResult } from "./checks.ts";
 import { describeMachine } from "./machine.ts";
 import { measureUploadMemory } from "./memory.ts";
@@ -52,8 +55,8 @@ import { createWorkspace, type Workspace } from "./workspace.ts";
 
 const quick = process.env.BENCH_QUICK === "1";
 const only = process.env.BENCH_ONLY || undefined;
-if (only !== undefined && only !== "checks" && only !== "scan" && only !== "alias")
-  throw new Error(`BENCH_ONLY=${only}: the phases that run alone are 'checks', 'scan' and 'alias'`);
+if (only !== undefined && only !== "checks" && only !== "scan" && only !== "alias" && only !== "promotion")
+  throw new Error(`BENCH_ONLY=${only}: the phases that run alone are 'checks', 'scan', 'alias' and 'promotion'`);
 const SETTINGS = quick
   ? { throughputBytes: 64 * MiB, rounds: 2, memorySizes: [16 * MiB, 32 * MiB, 64 * MiB], aliasSeconds: 3, warmupSeconds: 1 }
   : { throughputBytes: 1 * GiB, rounds: 3, memorySizes: [256 * MiB, 1 * GiB, 2 * GiB], aliasSeconds: 10, warmupSeconds: 8 };
@@ -67,7 +70,7 @@ const started = performance.now();
 const log = (line: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
 process.env.NEXT_DIST_DIR ||= ".next-bench"; // startApp passes it on to `next start`
-if (!only || only === "alias") ensureProductionBuild();
+if (!only || only === "alias" || only === "promotion") ensureProductionBuild();
 
 // Quick numbers mean nothing: they go to a temp file, never over the committed results.
 const resultsFile = quick ? path.join(os.tmpdir(), "registry-bench-quick-RESULTS.md") : RESULTS_FILE;
@@ -84,6 +87,10 @@ try {
     printScanSummary(scan);
     await writeFile(resultsFile, spliceScanSection(readPrevious(RESULTS_FILE), scan));
     log(`wrote the large-artifact scan section of ${path.relative(process.cwd(), resultsFile)} (other sections kept from ${path.relative(process.cwd(), RESULTS_FILE)})`);
+  } else if (only === "promotion") {
+    const section = await promotionPhase(workspace);
+    await writeFile(resultsFile, splicePromotionSection(readPrevious(RESULTS_FILE) ?? "", section));
+    log(`wrote the promotion section of ${path.relative(process.cwd(), resultsFile)} (other sections kept)`);
   } else if (only === "alias") {
     const { alias, machine } = await aliasOnly(workspace);
     printAliasSummary(alias);
@@ -116,7 +123,8 @@ async function fullRun(workspace: Workspace) {
     scan,
   };
   printSummary(results);
-  await writeFile(resultsFile, renderResults(results, readPrevious(RESULTS_FILE)));
+  const promotion = await promotionPhase(workspace);
+  await writeFile(resultsFile, splicePromotionSection(renderResults(results, readPrevious(RESULTS_FILE)), promotion));
   log(`wrote ${path.relative(process.cwd(), resultsFile)}`);
 }
 
@@ -202,6 +210,29 @@ async function productionMode(workspace: Workspace, payload: PayloadFile) {
 }
 
 /** Alias resolution alone: a registry on a fresh Postgres database, its objects on the filesystem. */
+/** The reviewer's workspace pages and the deciding transaction, on a seeded Postgres (bench/promotion.ts). */
+async function promotionPhase(workspace: Workspace): Promise<string> {
+  const db = await createTestDatabase();
+  workspace.defer(() => db.drop());
+  if (!db.isRealPostgres) throw new Error("no PostgreSQL server answered: the promotion benchmark needs one");
+  const machine = await describeMachine(workspace.dir, db.url);
+  const app = await startRegistry({ DATABASE_URL: db.url!, DATA_DIR: workspace.file("app-promotion"), CHECK_WORKER_IN_PROCESS: "false" });
+  workspace.defer(() => app.stop());
+  log("promotion: seeding, pages, approvals");
+  const result = await measurePromotion({
+    dbUrl: db.url!,
+    dataDir: workspace.file("promotion-services"),
+    appUrl: app.url,
+    adminEmail: "admin@localhost",
+    adminPassword: "admin-password-for-tests",
+    approvals: quick ? 10 : 60,
+    pageSamples: quick ? 5 : 30,
+    log,
+  });
+  await app.stop();
+  return renderPromotionSection(result, `${machine.cpu}, ${machine.cores} cores, ${machine.memory}, ${machine.postgres}, Node ${machine.node}`, machine.date);
+}
+
 async function aliasOnly(workspace: Workspace) {
   const db = await createTestDatabase();
   workspace.defer(() => db.drop());
