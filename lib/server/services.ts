@@ -12,7 +12,9 @@ import { createObjectStore, type ObjectStore } from "../storage/index.ts";
 import { openCheckQueue, type CheckQueue } from "../checks/queue.ts";
 import { requestChecksOnRegistration } from "../checks/request-checks.ts";
 import { startCheckWorker, type CheckWorker } from "../checks/worker.ts";
+import { startWebhookDispatcher, type WebhookDispatcher } from "../webhooks/start-dispatcher.ts";
 import { ensureFirstAdmin } from "./first-start.ts";
+import { withVersionCreatedEvent } from "./version-created-event.ts";
 
 export type Services = {
   config: Config;
@@ -25,6 +27,8 @@ export type Services = {
   onVersionRegistered: VersionRegisteredHook;
   /** The in-process checks worker (CHECK_WORKER_IN_PROCESS, the embedded default); absent when workers run elsewhere. */
   checkWorker?: CheckWorker;
+  /** Sends queued webhook deliveries; runs wherever the checks worker runs. */
+  webhookDispatcher?: WebhookDispatcher;
 };
 
 // Kept on globalThis so `next dev` module reloads do not open a second PGlite on the same directory.
@@ -68,12 +72,13 @@ export async function createServices(
     store: createObjectStore(config.storage),
     signer,
     checkQueue,
-    onVersionRegistered: requestChecksOnRegistration(checkQueue),
+    onVersionRegistered: withVersionCreatedEvent(requestChecksOnRegistration(checkQueue)),
   };
   try {
     await services.store.ensureReady();
     await ensureFirstAdmin(services, { announce });
     if (worker) services.checkWorker = await startCheckWorker(services);
+    if (worker) services.webhookDispatcher = startWebhookDispatcher(services);
     return services;
   } catch (error) {
     await closeServices(services);
@@ -82,6 +87,7 @@ export async function createServices(
 }
 
 export async function closeServices(services: Services): Promise<void> {
+  await services.webhookDispatcher?.stop();
   await services.checkWorker?.stop();
   await services.checkQueue.close();
   await services.store.close?.();

@@ -31,6 +31,9 @@ const expectedTables = [
   "User",
   "UserIdentity",
   "VersionFile",
+  "Webhook",
+  "WebhookDelivery",
+  "WebhookDeliveryAttempt",
   "_prisma_migrations",
 ];
 
