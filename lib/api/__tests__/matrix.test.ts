@@ -324,6 +324,29 @@ const actionRows: Record<string, ActionRow> = {
     args: async () => [{ model: MODEL, emails: [users.owner!.email] }],
     succeeded: (r) => r.ok === true,
   },
+  createWebhookAction: {
+    page: () => "/settings/webhooks",
+    action: "webhooks.manage",
+    args: async () => {
+      const form = new FormData();
+      for (const [k, val] of Object.entries({ url: "http://127.0.0.1:9/matrix-action", events: "rollback", description: "" })) form.append(k, val);
+      return [{ status: "idle" }, form];
+    },
+    succeeded: (r) => r.status === "created",
+  },
+  deleteWebhookAction: { page: () => "/settings/webhooks", action: "webhooks.manage", args: async () => [await newWebhook()], succeeded: (r) => r.ok === true },
+  rotateWebhookSecretAction: {
+    page: () => "/settings/webhooks",
+    action: "webhooks.manage",
+    args: async () => [{ id: fixtureHook.id, overlapSeconds: 0 }],
+    succeeded: (r) => r.ok === true,
+  },
+  redeliverWebhookAction: {
+    page: () => "/settings/webhooks",
+    action: "webhooks.manage",
+    args: async () => [{ webhookId: fixtureHook.id, deliveryId: fixtureHook.deliveryId }],
+    succeeded: (r) => r.ok === true,
+  },
   // Last: it changes the caller's password (and ends the caller's other sessions).
   changePasswordAction: {
     page: () => "/account/password",
