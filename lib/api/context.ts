@@ -4,6 +4,7 @@ import type { IncomingMessage } from "node:http";
 import type { Actor } from "../auth/roles.ts";
 import type { CheckQueue } from "../checks/queue.ts";
 import type { CheckWorker } from "../checks/worker.ts";
+import type { ChecksChangedHook } from "../checks/record-check-result.ts";
 import type { Config } from "../config/index.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { UploadDeps } from "../registry/upload-version.ts";
@@ -32,6 +33,8 @@ export type ApiServices = UploadDeps & {
   checkQueue: CheckQueue;
   /** Present when this process runs a checks worker (reported by /health). */
   checkWorker?: CheckWorker;
+  /** Reruns re-evaluate the version's open promotion requests through it. */
+  onChecksChanged: ChecksChangedHook;
 };
 
 export type ApiContext<P = unknown, Q = unknown, B = unknown> = {

@@ -17,6 +17,12 @@ import { checksViewSchema } from "../checks/list-check-runs.ts";
 import { checkKinds } from "../checks/types.ts";
 import { versionViewSchema } from "../checks/version-view.ts";
 import { policyOverridesSchema, policyViewSchema } from "../policy/stage-policy.ts";
+import { aliasNameSchema, customAliasSchema, setAliasBody } from "../promotion/custom-aliases.ts";
+import { decidePromotionBody } from "../promotion/decide-promotion.ts";
+import { listPromotionsQuery } from "../promotion/list-promotions.ts";
+import { requestPromotionBody } from "../promotion/request-promotion.ts";
+import { rollbackBody, rollbackResultSchema } from "../promotion/rollback.ts";
+import { promotionSummarySchema, promotionViewSchema, stageEventSchema } from "../promotion/views.ts";
 import { createWebhookBody, rotateSecretBody, webhookDeliveryViewSchema, webhookViewSchema } from "../webhooks/views.ts";
 
 const problem = (description: string) => ({ description, schema: problemSchema, contentType: "application/problem+json" });
@@ -272,6 +278,138 @@ export const endpoints = {
     action: "model.read",
     params: modelParams.extend({ alias: z.string().min(1).max(100) }),
     responses: { 200: { description: "The version the alias points to", schema: aliasViewSchema }, ...common, 404: problem("No such model or alias") },
+  }),
+  setAlias: defineEndpoint({
+    id: "setAlias",
+    method: "PUT",
+    path: "/api/v1/models/{name}/aliases/{alias}",
+    tag: "Promotion",
+    summary: "Point a custom alias (champion, challenger, …) at a version (owners; audited)",
+    description: "prod and staging (and the other stage names) are moved only by promotion and rollback: 403 alias_reserved.",
+    action: "alias.manage",
+    params: modelParams.extend({ alias: aliasNameSchema }),
+    body: setAliasBody,
+    responses: {
+      200: { description: "The alias now points at the version", schema: customAliasSchema },
+      ...common,
+      403: problem("Not an owner, or a reserved alias (alias_reserved)"),
+      404: problem("No such model or version"),
+      422: problem("Invalid body"),
+    },
+  }),
+  deleteAlias: defineEndpoint({
+    id: "deleteAlias",
+    method: "DELETE",
+    path: "/api/v1/models/{name}/aliases/{alias}",
+    tag: "Promotion",
+    summary: "Remove a custom alias (owners; audited)",
+    action: "alias.manage",
+    params: modelParams.extend({ alias: aliasNameSchema }),
+    responses: { 204: { description: "Removed" }, ...common, 403: problem("Not an owner, or a reserved alias (alias_reserved)"), 404: problem("No such model or alias") },
+  }),
+  requestPromotion: defineEndpoint({
+    id: "requestPromotion",
+    method: "POST",
+    path: "/api/v1/models/{name}/versions/{version}/promotions",
+    tag: "Promotion",
+    summary: "Request a version's promotion to the next stage (dev → staging → prod)",
+    description:
+      "The request is for the version's manifest digest. It waits in pending_checks until every gate but approvals holds, then in awaiting_approval; with no approval required it is promoted at once.",
+    action: "promotion.request",
+    params: versionParams,
+    body: requestPromotionBody,
+    responses: {
+      201: { description: "The request, with its gates evaluated", schema: promotionViewSchema },
+      ...common,
+      404: problem("No such model or version"),
+      409: problem("The version is already in that stage (already_in_stage), or has an open request for it (request_exists)"),
+      422: problem("A skipped stage (stage_skipped) or a missing reason"),
+    },
+  }),
+  listPromotions: defineEndpoint({
+    id: "listPromotions",
+    method: "GET",
+    path: "/api/v1/promotions",
+    tag: "Promotion",
+    summary: "Promotion requests, newest first; status=open for the review queue",
+    action: "model.read",
+    query: listPromotionsQuery,
+    responses: { 200: { description: "A page of requests (gates as last evaluated)", schema: pageSchema(promotionSummarySchema) }, ...common },
+  }),
+  getPromotion: defineEndpoint({
+    id: "getPromotion",
+    method: "GET",
+    path: "/api/v1/promotions/{id}",
+    tag: "Promotion",
+    summary: "A promotion request with its gates evaluated now and every decision on it",
+    action: "model.read",
+    params: z.object({ id: z.uuid() }),
+    responses: { 200: { description: "The request", schema: promotionViewSchema }, ...common, 404: problem("No such request") },
+  }),
+  cancelPromotion: defineEndpoint({
+    id: "cancelPromotion",
+    method: "POST",
+    path: "/api/v1/promotions/{id}/cancel",
+    tag: "Promotion",
+    summary: "Cancel an open request (its requester, or an admin)",
+    action: "promotion.cancel",
+    params: z.object({ id: z.uuid() }),
+    body: z.strictObject({ reason: z.string().trim().max(2000).optional() }).default({}),
+    responses: {
+      200: { description: "The cancelled request", schema: promotionViewSchema },
+      ...common,
+      403: problem("Not the requester (not_requester)"),
+      404: problem("No such request"),
+      409: problem("The request is already closed (request_closed)"),
+    },
+  }),
+  decidePromotion: defineEndpoint({
+    id: "decidePromotion",
+    method: "POST",
+    path: "/api/v1/promotions/{id}/approvals",
+    tag: "Promotion",
+    summary: "Approve or reject a request, for the manifest digest you reviewed (reviewers)",
+    description:
+      "The approval that completes the count promotes the version in the same transaction, after every gate is re-checked against the current prod. The uploader cannot approve (403 self_approval); a rejection needs a comment.",
+    action: "promotion.approve",
+    params: z.object({ id: z.uuid() }),
+    body: decidePromotionBody,
+    responses: {
+      200: { description: "The request after the decision (status promoted when this approval completed it)", schema: promotionViewSchema },
+      ...common,
+      403: problem("Not a reviewer, or the uploader of the version (self_approval)"),
+      404: problem("No such request"),
+      409: problem("Digest mismatch, a second decision by the same reviewer, gates not passed, or the request is closed"),
+      422: problem("A rejection without a comment (comment_required)"),
+    },
+  }),
+  rollback: defineEndpoint({
+    id: "rollback",
+    method: "POST",
+    path: "/api/v1/models/{name}/rollback",
+    tag: "Promotion",
+    summary: "Roll prod back to the previous prod version, or a named earlier one (reviewers, owners, admins; audited)",
+    action: "promotion.rollback",
+    params: modelParams,
+    body: rollbackBody,
+    responses: {
+      200: { description: "Prod now points at the earlier version", schema: rollbackResultSchema },
+      ...common,
+      404: problem("No such model or version"),
+      409: problem("Nothing in prod, no earlier prod, or the version is prod already"),
+      422: problem("A missing reason, or a version that was never prod (not_a_former_prod)"),
+    },
+  }),
+  stageHistory: defineEndpoint({
+    id: "stageHistory",
+    method: "GET",
+    path: "/api/v1/models/{name}/stages",
+    tag: "Promotion",
+    summary: "The model's stage history: who moved which version or alias where, when and why",
+    action: "model.read",
+    params: modelParams,
+    query: paginationQuery,
+    responses: { 200: { description: "Newest first", schema: pageSchema(stageEventSchema) }, ...common, 404: problem("No such model") },
   }),
   listAudit: defineEndpoint({
     id: "listAudit",

@@ -16,6 +16,14 @@ import { downloadVersionFile } from "../registry/download-file.ts";
 import { createModel, getModel, listModels, setModelOwners, updateModel } from "../registry/models.ts";
 import { uploadVersion } from "../registry/upload-version.ts";
 import { listVersions, resolveAlias } from "../registry/versions.ts";
+import { cancelPromotion } from "../promotion/cancel-promotion.ts";
+import { removeCustomAlias, setCustomAlias } from "../promotion/custom-aliases.ts";
+import { decidePromotion } from "../promotion/decide-promotion.ts";
+import { getPromotion } from "../promotion/get-promotion.ts";
+import { listPromotions } from "../promotion/list-promotions.ts";
+import { listStageHistory } from "../promotion/list-stage-history.ts";
+import { requestPromotion } from "../promotion/request-promotion.ts";
+import { rollbackStage } from "../promotion/rollback.ts";
 import type { EndpointDef } from "./endpoint.ts";
 import { endpoints, type EndpointId } from "./endpoints.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
@@ -67,7 +75,14 @@ export const handlers: Handlers = {
   getVersion: async ({ params, services }) => json(await getVersionView(services.prisma, params.name, params.version)),
 
   runChecks: async ({ params, body, actor, services }) => {
-    const runs = await rerunChecks(services.prisma, { actor, model: params.name, version: params.version, kinds: body.kinds, seed: body.seed });
+    const runs = await rerunChecks(services.prisma, {
+      actor,
+      model: params.name,
+      version: params.version,
+      kinds: body.kinds,
+      seed: body.seed,
+      onChecksChanged: services.onChecksChanged,
+    });
     // Committed first; a failed send is picked up by the workers' sweep.
     await services.checkQueue.dispatch(runs.map((r) => r.id)).catch(() => undefined);
     return json({ runs, status: "queued" }, { status: 202 });
@@ -87,6 +102,24 @@ export const handlers: Handlers = {
       ifNoneMatch: headers.get("if-none-match"),
     }),
   resolveAlias: async ({ params, services }) => json(await resolveAlias(services.prisma, params.name, params.alias)),
+
+  setAlias: async ({ actor, params, body, services }) =>
+    json(await setCustomAlias(services.prisma, { actor, model: params.name, alias: params.alias, version: body.version })),
+  deleteAlias: async ({ actor, params, services }) => {
+    await removeCustomAlias(services.prisma, { actor, model: params.name, alias: params.alias });
+    return { status: 204 };
+  },
+  requestPromotion: async ({ actor, params, body, services }) => {
+    const view = await requestPromotion(services, { actor, model: params.name, version: params.version, to: body.to, reason: body.reason });
+    return json(view, { status: 201, headers: { location: `/api/v1/promotions/${view.id}` } });
+  },
+  listPromotions: async ({ query, services }) => json(await listPromotions(services.prisma, query)),
+  getPromotion: async ({ params, services }) => json(await getPromotion(services.prisma, { id: params.id })),
+  cancelPromotion: async ({ actor, params, body, services }) => json(await cancelPromotion(services.prisma, { actor, id: params.id, reason: body.reason })),
+  decidePromotion: async ({ actor, params, body, services }) => json(await decidePromotion(services.prisma, { actor, id: params.id, ...body })),
+  rollback: async ({ actor, params, body, services }) =>
+    json(await rollbackStage(services.prisma, { actor, model: params.name, toVersion: body.toVersion, reason: body.reason })),
+  stageHistory: async ({ params, query, services }) => json(await listStageHistory(services.prisma, { model: params.name, ...query })),
 
   listAudit: async ({ query, services }) => json(await listAuditEvents(services.prisma, query)),
   verifyAudit: async ({ services }) => json(await verifyAuditChain(services.prisma)),

@@ -18,7 +18,7 @@ export function renderPermissionTables(): string {
     "|---|---|---|---|---|",
     ...rules.map(
       ([action, r]) =>
-        `| \`${action}\` | \`${r.scope}\` | ${r.roles.join(", ")} | ${r.resource === "owner" ? "model owners (or a credential with `admin`)" : r.sessionOnly ? "browser session only" : "—"} | ${r.description} |`,
+        `| \`${action}\` | \`${r.scope}\` | ${r.roles.join(", ")} | ${r.resource === "owner" ? "model owners (or a credential with `admin`)" : r.resource === "owner_or_reviewer" ? "model owners or reviewers (or a credential with `admin`)" : r.resource === "requester" ? "whoever made the request (or a credential with `admin`)" : r.sessionOnly ? "browser session only" : r.personal ? "a person's own session or token (not the bootstrap token)" : "—"} | ${r.description} |`,
     ),
     "",
     "| Endpoint | Permission |",

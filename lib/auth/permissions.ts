@@ -27,10 +27,16 @@ export type PermissionRule = {
   scope: Scope;
   /** The roles that may do it at all. */
   roles: readonly Role[];
-  /** A further rule on the resource acted on. */
-  resource?: "owner";
+  /**
+   * A further rule on the resource acted on: `owner` — the model's owners; `owner_or_reviewer` —
+   * the model's owners or anyone holding the reviewer role; `requester` — whoever made the request.
+   * A credential with the admin scope passes all three.
+   */
+  resource?: "owner" | "owner_or_reviewer" | "requester";
   /** Only a browser session may do it (never an API token or the bootstrap token). */
   sessionOnly?: boolean;
+  /** Only a person's own credential (their session or a token they minted), never the bootstrap token, which is nobody's. */
+  personal?: boolean;
   /** The error code when the role does not allow it (clients branch on it); default role_forbidden. */
   roleCode?: string;
   description: string;
@@ -45,8 +51,10 @@ export const permissions = {
   "model.manage_owners": { scope: "admin", ...forAdmins, description: "Assign a model's owners" },
   "policy.manage": { scope: "admin", ...forAdmins, description: "Change a model's stage-policy thresholds" },
   "promotion.request": { scope: "write", roles: writers, resource: "owner", description: "Request a version's promotion to staging or prod" },
-  "promotion.approve": { scope: "review", ...forReviewers, description: "Approve or reject a promotion request" },
-  "promotion.rollback": { scope: "review", ...forReviewers, description: "Roll a stage back to an earlier version" },
+  "promotion.cancel": { scope: "write", roles: writers, resource: "requester", description: "Cancel an open promotion request (its requester, or an admin)" },
+  "promotion.approve": { scope: "review", ...forReviewers, personal: true, description: "Approve or reject a promotion request (never one's own upload)" },
+  "promotion.rollback": { scope: "write", roles: writers, resource: "owner_or_reviewer", description: "Roll prod back to an earlier prod version (reviewers, the model's owners, admins)" },
+  "alias.manage": { scope: "write", roles: writers, resource: "owner", description: "Point or remove a custom alias (champion, challenger…); prod and staging move only through promotion" },
   "audit.read": { scope: "read", ...forAuditors, description: "Read and verify the audit log" },
   "decisions.read": { scope: "read", ...forAuditors, description: "Read the decisions ledger and replay decisions" },
   "predict": { scope: "write", roles: writers, description: "Run a model through the registry (each decision is logged)" },
@@ -61,7 +69,7 @@ export type Action = keyof typeof permissions;
 export const actions = Object.keys(permissions) as Action[];
 
 /** What an action is done to, when its rule looks at the resource. */
-export type Resource = { owners?: readonly string[] };
+export type Resource = { owners?: readonly string[]; requesterId?: string | null };
 
 export type Decision =
   | { allowed: true }
@@ -83,8 +91,20 @@ export function authorize(actor: Actor | undefined, action: Action, resource?: R
     };
   if (rule.sessionOnly && !actor.sessionId)
     return { allowed: false, status: 403, code: "session_required", message: "this can only be done signed in, in the browser, not with an API token" };
-  if (rule.resource === "owner" && resource && !actor.scopes.includes("admin") && !resource.owners?.includes(actor.id))
-    return { allowed: false, status: 403, code: "not_model_owner", message: "only the model's owners (or an admin) may do this; ask an admin to add you as an owner" };
+  if (rule.personal && actor.type !== "user")
+    return { allowed: false, status: 403, code: "personal_credential_required", message: "this is done by a person with their own session or token, not the bootstrap token" };
+  if (resource && !actor.scopes.includes("admin")) {
+    const owner = resource.owners?.includes(actor.id) ?? false;
+    if ((rule.resource === "owner" && !owner) || (rule.resource === "owner_or_reviewer" && !owner && actor.role !== "reviewer"))
+      return {
+        allowed: false,
+        status: 403,
+        code: "not_model_owner",
+        message: `only the model's owners${rule.resource === "owner_or_reviewer" ? ", reviewers" : ""} (or an admin) may do this; ask an admin to add you as an owner`,
+      };
+    if (rule.resource === "requester" && resource.requesterId !== actor.id)
+      return { allowed: false, status: 403, code: "not_requester", message: "only whoever made the request (or an admin) may do this" };
+  }
   return { allowed: true };
 }
 

@@ -2,12 +2,21 @@
 // progress, and finish it exactly once. "Exactly once" is the database's job: finishing is a
 // conditional update on a row that a trigger freezes once finished, so a job that a second worker
 // re-runs after the first died (or a slow duplicate) can never overwrite or duplicate a result.
-import { recordAuditEvent } from "../audit/record-event.ts";
+import { recordAuditEvent, type AuditActor } from "../audit/record-event.ts";
+import { lockVersionAndModel } from "../db/locks.ts";
 import type { Db, Tx } from "../db/types.ts";
 import type { StoredThresholds } from "./thresholds.ts";
 import { latestPerKind } from "./list-check-runs.ts";
 import { enqueueChecksFinishedEvent } from "./checks-finished-event.ts";
 import type { CheckKind, CheckOutcome } from "./types.ts";
+
+/**
+ * What a change to a version's checks sets off in the same transaction (a result stored, a rerun
+ * queued): the promotion workflow re-evaluates the version's open requests. Injected by the
+ * composition root (lib/server/services.ts), because lib/promotion sits above lib/checks. It runs
+ * holding the model's and the version's row locks (lib/db/locks.ts).
+ */
+export type ChecksChangedHook = (tx: Tx, change: { versionId: string; actor: AuditActor }) => Promise<void>;
 
 export type ClaimedRun = {
   id: string;
@@ -60,7 +69,7 @@ export async function reportCheckProgress(db: Db, { runId, fraction, message }: 
  */
 export async function finishCheckRun(
   db: Db,
-  opts: { runId: string; workerId: string; outcome: CheckOutcome; log: string; startedAt: Date; finishedAt?: Date },
+  opts: { runId: string; workerId: string; outcome: CheckOutcome; log: string; startedAt: Date; finishedAt?: Date; onChecksChanged?: ChecksChangedHook },
 ): Promise<boolean> {
   const finishedAt = opts.finishedAt ?? new Date();
   const outcome = withoutNul(opts.outcome);
@@ -68,7 +77,7 @@ export async function finishCheckRun(
   return db.$transaction(async (tx) => {
     const run = await tx.checkRun.findUnique({ where: { id: opts.runId }, select: { versionId: true, kind: true, inputsDigest: true, checkerVersion: true, seed: true } });
     if (!run) return false;
-    await lockVersion(tx, run.versionId);
+    await lockVersionAndModel(tx, run.versionId);
     const updated = await tx.checkRun.updateMany({
       where: { id: opts.runId, status: { not: "finished" } },
       data: {
@@ -105,6 +114,7 @@ export async function finishCheckRun(
         seed: run.seed,
       },
     });
+    await opts.onChecksChanged?.(tx, { versionId: run.versionId, actor: { type: "system", id: `worker:${opts.workerId}` } });
     return true;
   });
 }
@@ -122,10 +132,6 @@ export function withoutNul<T>(value: T): T {
   return value;
 }
 
-// Serialises concurrent finishes of one version's checks, so the last one always sees all results.
-async function lockVersion(tx: Tx, versionId: string): Promise<void> {
-  await tx.$queryRaw`SELECT 1 FROM "ModelVersion" WHERE "id" = ${versionId}::uuid FOR UPDATE`;
-}
 
 /**
  * A version is `checking` while the latest run of any check is unfinished, then `failed` if any latest

@@ -4,7 +4,9 @@
 // Uploads reach this through the registry's hook (requestChecksOnRegistration, wired by lib/server).
 import { recordAuditEvent } from "../audit/record-event.ts";
 import type { Actor } from "../auth/roles.ts";
+import { lockModelRow } from "../db/locks.ts";
 import type { Db, Tx } from "../db/types.ts";
+import type { ChecksChangedHook } from "./record-check-result.ts";
 import { notFound } from "../errors/app-error.ts";
 import { canonicalJson } from "../integrity/canonical-json.ts";
 import { sha256Hex } from "../integrity/digest.ts";
@@ -60,10 +62,12 @@ export async function requestChecksInTx(
 /** POST …/checks: queue a fresh run of `kinds` (default all) with the model's current policy. Audited. */
 export async function rerunChecks(
   db: Db,
-  opts: { actor: Actor; model: string; version: string; kinds?: CheckKind[]; seed?: number },
+  opts: { actor: Actor; model: string; version: string; kinds?: CheckKind[]; seed?: number; onChecksChanged: ChecksChangedHook },
 ): Promise<RequestedRun[]> {
   return db.$transaction(async (tx) => {
     const modelId = (await authorizeModelAction(tx, opts.actor, "checks.run", opts.model)).id;
+    // The model first, as every writer of a model's versions does (lib/db/locks.ts).
+    await lockModelRow(tx, modelId);
     const version = await tx.modelVersion.findUnique({
       where: { modelId_version: { modelId, version: opts.version } },
       select: { id: true, manifestDigest: true, model: { select: { policy: true } } },
@@ -85,6 +89,8 @@ export async function rerunChecks(
       subject: { type: "model_version", id: `${opts.model}@${opts.version}` },
       payload: { manifestDigest: version.manifestDigest, runs: runs.map((r) => ({ id: r.id, kind: r.kind })), trigger: "rerun" },
     });
+    // Open promotion requests of the version wait for the new results.
+    await opts.onChecksChanged(tx, { versionId: version.id, actor: opts.actor });
     return runs;
   });
 }

@@ -13,7 +13,7 @@ import type { Job } from "pg-boss";
 import type { Config } from "../config/index.ts";
 import type { Db } from "../db/types.ts";
 import { CHECK_QUEUE, type CheckJob, type CheckQueue } from "./queue.ts";
-import { claimCheckRun, finishCheckRun, reportCheckProgress } from "./record-check-result.ts";
+import { claimCheckRun, finishCheckRun, reportCheckProgress, type ChecksChangedHook } from "./record-check-result.ts";
 import { runCheckInSandbox } from "./sandbox/run-in-sandbox.ts";
 
 export type CheckWorker = { readonly id: string; stop(): Promise<void> };
@@ -22,7 +22,7 @@ type Logger = { info(message: string): void; error(message: string): void };
 const consoleLogger: Logger = { info: (m) => console.log(`[checks] ${m}`), error: (m) => console.error(`[checks] ${m}`) };
 
 export async function startCheckWorker(
-  deps: { prisma: Db; checkQueue: CheckQueue; config: Config },
+  deps: { prisma: Db; checkQueue: CheckQueue; config: Config; onChecksChanged: ChecksChangedHook },
   { concurrency = deps.config.checks.concurrency, logger = consoleLogger }: { concurrency?: number; logger?: Logger } = {},
 ): Promise<CheckWorker> {
   const { prisma, checkQueue: queue, config } = deps;
@@ -47,7 +47,7 @@ export async function startCheckWorker(
       lastProgress = Date.now();
       void reportCheckProgress(prisma, { runId: run.id, fraction, message });
     });
-    const stored = await finishCheckRun(prisma, { runId: run.id, workerId: id, outcome: result.outcome, log: result.log, startedAt });
+    const stored = await finishCheckRun(prisma, { runId: run.id, workerId: id, outcome: result.outcome, log: result.log, startedAt, onChecksChanged: deps.onChecksChanged });
     logger.info(`${run.kind} ${run.version.model}@${run.version.version}: ${result.outcome.verdict}${stored ? "" : " (already recorded by another worker; dropped)"}`);
   };
 
@@ -61,7 +61,7 @@ export async function startCheckWorker(
     if (sweeping) return;
     sweeping = true;
     try {
-      await sweepUnsentRuns(prisma, queue);
+      await sweepUnsentRuns(prisma, queue, deps.onChecksChanged);
     } catch (error) {
       logger.error(`sweep failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
@@ -95,7 +95,7 @@ async function releaseOrphanedJobs(prisma: Db, queue: CheckQueue): Promise<void>
  * Sends jobs for unfinished runs that have none, and closes runs whose job is over (retries exhausted)
  * with an `error` verdict, so no run stays "queued" or "running" forever.
  */
-export async function sweepUnsentRuns(prisma: Db, queue: CheckQueue): Promise<{ sent: number; abandoned: number }> {
+export async function sweepUnsentRuns(prisma: Db, queue: CheckQueue, onChecksChanged?: ChecksChangedHook): Promise<{ sent: number; abandoned: number }> {
   const graceMs = 5000;
   const open = await prisma.checkRun.findMany({
     where: { status: { not: "finished" }, queuedAt: { lt: new Date(Date.now() - graceMs) } },
@@ -121,6 +121,7 @@ export async function sweepUnsentRuns(prisma: Db, queue: CheckQueue): Promise<{ 
         outcome: { verdict: "error", summary: message, metrics: {}, findings: [{ severity: "error", code: "check_abandoned", message }] },
         log: message,
         startedAt: run.startedAt ?? new Date(),
+        onChecksChanged,
       });
       if (finished) abandoned++;
     }

@@ -12,6 +12,8 @@ import { createObjectStore, type ObjectStore } from "../storage/index.ts";
 import { openCheckQueue, type CheckQueue } from "../checks/queue.ts";
 import { requestChecksOnRegistration } from "../checks/request-checks.ts";
 import { startCheckWorker, type CheckWorker } from "../checks/worker.ts";
+import type { ChecksChangedHook } from "../checks/record-check-result.ts";
+import { recordStageOnRegistration, settleRequestsOnChecksChanged } from "../promotion/hooks.ts";
 import { startWebhookDispatcher, type WebhookDispatcher } from "../webhooks/start-dispatcher.ts";
 import { ensureFirstAdmin } from "./first-start.ts";
 import { withVersionCreatedEvent } from "./version-created-event.ts";
@@ -23,8 +25,10 @@ export type Services = {
   signer: Signer;
   /** pg-boss on the registry's database: uploads and reruns send check jobs through it. */
   checkQueue: CheckQueue;
-  /** What an upload sets off in its transaction: the version's checks, sent through checkQueue (lib/checks wired into lib/registry here). */
+  /** What an upload sets off in its transaction: the version enters dev (lib/promotion) and its checks are queued, sent through checkQueue (lib/checks). */
   onVersionRegistered: VersionRegisteredHook;
+  /** What a change to a version's checks sets off in its transaction: its open promotion requests are re-evaluated (lib/promotion wired into lib/checks here). */
+  onChecksChanged: ChecksChangedHook;
   /** The in-process checks worker (CHECK_WORKER_IN_PROCESS, the embedded default); absent when workers run elsewhere. */
   checkWorker?: CheckWorker;
   /** Sends queued webhook deliveries; runs wherever the checks worker runs. */
@@ -72,7 +76,8 @@ export async function createServices(
     store: createObjectStore(config.storage),
     signer,
     checkQueue,
-    onVersionRegistered: withVersionCreatedEvent(requestChecksOnRegistration(checkQueue)),
+    onVersionRegistered: withVersionCreatedEvent(composeRegistrationHooks(recordStageOnRegistration, requestChecksOnRegistration(checkQueue))),
+    onChecksChanged: settleRequestsOnChecksChanged,
   };
   try {
     await services.store.ensureReady();
@@ -84,6 +89,17 @@ export async function createServices(
     await closeServices(services);
     throw error;
   }
+}
+
+/** Runs each hook in the upload's transaction, in order; their after-commit steps likewise. */
+function composeRegistrationHooks(...hooks: VersionRegisteredHook[]): VersionRegisteredHook {
+  return async (tx, registered) => {
+    const after: (() => Promise<void>)[] = [];
+    for (const hook of hooks) after.push(await hook(tx, registered));
+    return async () => {
+      for (const step of after) await step();
+    };
+  };
 }
 
 export async function closeServices(services: Services): Promise<void> {

@@ -215,7 +215,7 @@ describe("versions", () => {
     const res = await upload(model, envelopeForm(envelope.manifest, envelope.files));
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     // Checks are queued in the upload's own transaction, so a new version is already "checking".
-    expect(res.body).toMatchObject({ model, version: "1.0.0", status: "checking", stage: "none", checks: { state: "running" } });
+    expect(res.body).toMatchObject({ model, version: "1.0.0", status: "checking", stage: "dev", checks: { state: "running" } });
     // The identity is the sha256 of the canonical manifest with every file's digest and size.
     const files = Object.fromEntries(Object.entries(envelope.files).map(([p, b]) => [p, { sha256: sha256(b), size: b.length }]));
     for (const [p, f] of Object.entries(files)) expect(res.body.manifest.files[p]).toMatchObject(f);

@@ -87,6 +87,21 @@ async function addUser(key: string, role: Role) {
 let uniq = 0;
 const next = () => `${Date.now().toString(36)}-${uniq++}`;
 
+/** Cancels (with the bootstrap token) every open request of the fixture version. */
+async function closeOpenRequests() {
+  const open = await call("GET", `/api/v1/promotions?model=${MODEL}&status=open`, { header: boot });
+  for (const r of open.body.items as Json[]) expect((await call("POST", `/api/v1/promotions/${r.id}/cancel`, { header: boot, body: {} })).status).toBe(200);
+}
+
+/** The open staging request of the fixture version, made with the bootstrap token when there is none. */
+async function openRequest(): Promise<string> {
+  const open = await call("GET", `/api/v1/promotions?model=${MODEL}&status=open`, { header: boot });
+  if (open.body.items.length) return open.body.items[0].id as string;
+  const made = await call("POST", `${v}/promotions`, { header: boot, body: { to: "staging", reason: "matrix" } });
+  expect(made.status, JSON.stringify(made.body)).toBe(201);
+  return made.body.id as string;
+}
+
 /** How to call each endpoint so that an allowed caller succeeds, and the status that success is. */
 type Row = { ok: number; resource?: () => Resource; request: (cred: Credential) => Promise<{ method: string; path: string; body?: unknown; form?: FormData }> };
 
@@ -118,6 +133,40 @@ const rows: Record<EndpointId, Row> = {
   downloadFile: { ok: 200, request: async () => ({ method: "GET", path: `${v}/files/model.onnx` }) },
   // No promotion has moved an alias yet: an allowed caller learns that (404), a refused one does not.
   resolveAlias: { ok: 404, request: async () => ({ method: "GET", path: `/api/v1/models/${MODEL}/aliases/prod` }) },
+  setAlias: { ok: 200, resource: ownerResource, request: async () => ({ method: "PUT", path: `/api/v1/models/${MODEL}/aliases/champion`, body: { version: "1.0.0" } }) },
+  deleteAlias: {
+    ok: 204,
+    resource: ownerResource,
+    request: async () => {
+      const alias = `c-${next()}`;
+      expect((await call("PUT", `/api/v1/models/${MODEL}/aliases/${alias}`, { header: boot, body: { version: "1.0.0" } })).status).toBe(200);
+      return { method: "DELETE", path: `/api/v1/models/${MODEL}/aliases/${alias}` };
+    },
+  },
+  // No checks worker runs here, so requests stay in pending_checks (a rejection or a cancel still closes them).
+  requestPromotion: {
+    ok: 201,
+    resource: ownerResource,
+    request: async () => {
+      await closeOpenRequests();
+      return { method: "POST", path: `${v}/promotions`, body: { to: "staging", reason: "matrix" } };
+    },
+  },
+  listPromotions: { ok: 200, request: async () => ({ method: "GET", path: "/api/v1/promotions?status=open" }) },
+  getPromotion: { ok: 200, request: async () => ({ method: "GET", path: `/api/v1/promotions/${await openRequest()}` }) },
+  // Requests here are made with the bootstrap token, so only a credential with the admin scope may cancel them.
+  cancelPromotion: { ok: 200, resource: () => ({ requesterId: null }), request: async () => ({ method: "POST", path: `/api/v1/promotions/${await openRequest()}/cancel`, body: {} }) },
+  decidePromotion: {
+    ok: 200,
+    request: async () => {
+      const id = await openRequest();
+      const digest = (await call("GET", v, { header: boot })).body.manifestDigest as string;
+      return { method: "POST", path: `/api/v1/promotions/${id}/approvals`, body: { decision: "reject", comment: "matrix", manifestDigest: digest } };
+    },
+  },
+  // Nothing has reached prod: an allowed caller learns that (409 no_prod), a refused one does not.
+  rollback: { ok: 409, resource: ownerResource, request: async () => ({ method: "POST", path: `/api/v1/models/${MODEL}/rollback`, body: { reason: "matrix" } }) },
+  stageHistory: { ok: 200, request: async () => ({ method: "GET", path: `/api/v1/models/${MODEL}/stages` }) },
   listAudit: { ok: 200, request: async () => ({ method: "GET", path: "/api/v1/audit?limit=1" }) },
   verifyAudit: { ok: 200, request: async () => ({ method: "GET", path: "/api/v1/audit/verify" }) },
   createUser: { ok: 201, request: async () => ({ method: "POST", path: "/api/v1/users", body: { email: `u-${next()}@matrix.example`, name: "u", role: "viewer" } }) },

@@ -118,7 +118,7 @@ describe("checks engine", () => {
     const earlier = before.latest.find((r) => r.kind === "fairness")!;
     // A policy no model can pass: the rerun must fail while the first result stays as it was.
     await updateModelPolicy(services.prisma, { actor: admin, name: "scorer", overrides: { thresholds: { fairness: { minDemographicParityRatio: 1 } } } });
-    const runs = await rerunChecks(services.prisma, { actor: admin, model: "scorer", version: "1.0.0", kinds: ["fairness"] });
+    const runs = await rerunChecks(services.prisma, { actor: admin, model: "scorer", version: "1.0.0", kinds: ["fairness"], onChecksChanged: services.onChecksChanged });
     await services.checkQueue.dispatch(runs.map((r) => r.id));
     const after = await waitForChecks(services, "scorer", "1.0.0");
     const rerun = after.latest.find((r) => r.kind === "fairness")!;

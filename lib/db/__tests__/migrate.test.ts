@@ -19,15 +19,18 @@ const migrationNames = (await fs.readdir(defaultMigrationsDir, { withFileTypes: 
 const expectedTables = [
   "Alias",
   "ApiToken",
+  "Approval",
   "AuditEvent",
   "Blob",
   "CheckRun",
   "IdempotencyRecord",
   "Model",
   "ModelOwner",
+  "PromotionRequest",
   "ModelVersion",
   "RateLimiterFlexible",
   "Session",
+  "StageEvent",
   "User",
   "UserIdentity",
   "VersionFile",
@@ -188,7 +191,8 @@ describe.runIf(await isPostgresAvailable())("applyMigrations on PostgreSQL", () 
       `SELECT count(*)::int AS n FROM pg_trigger WHERE NOT tgisinternal`,
     );
     // 9 from the first migration (audit, blob, file, version immutability) + 3 for finished check runs
-    // + 1 that keeps audit numbering gapless + 2 that keep webhook delivery attempts append-only.
-    expect(triggers[0]!.n).toBe(15);
+    // + 1 that keeps audit numbering gapless + 4 that keep approvals and stage history append-only
+    // + 2 that keep webhook delivery attempts append-only.
+    expect(triggers[0]!.n).toBe(19);
   });
 });

@@ -23,6 +23,7 @@ import { startWebhookDispatcher } from "../start-dispatcher.ts";
 import { startReceiver, type Receiver } from "../testing/receiver.ts";
 import type { Resolver } from "../url-guard.ts";
 import type { WebhookEventType } from "../event-types.ts";
+import { emitPromotionEvent } from "../../promotion/notify.ts";
 
 const admin: Actor = { type: "bootstrap", id: "bootstrap", email: "bootstrap@localhost", role: "admin", scopes: ["read", "write", "review", "admin"] };
 
@@ -116,6 +117,17 @@ describe("webhook delivery", () => {
     expect(await deliveriesOf(webhook.id)).toHaveLength(0);
     await emit("checks.finished");
     expect((await deliveriesOf(webhook.id)).map((d) => d.eventType)).toEqual(["checks.finished"]);
+  });
+
+  it("promotion events from the workflow reach the webhooks subscribed to them", async () => {
+    const { webhook } = await hook(["promotion.promoted", "rollback"]);
+    await db.prisma.$transaction(async (tx) => {
+      await emitPromotionEvent(tx, "promotion.promoted", { model: "m", version: "1.0.0", stage: "prod" });
+      await emitPromotionEvent(tx, "promotion.requested", { model: "m" });
+      await emitPromotionEvent(tx, "rollback", { model: "m", stage: "prod", from: "1.0.0", to: "0.9.0" });
+    });
+    await settle(webhook.id);
+    expect(receiver.received.map((r) => JSON.parse(r.body).type).sort()).toEqual(["promotion.promoted", "rollback"]);
   });
 
   it("outbox: an event enqueued in a transaction that rolls back is never delivered", async () => {

@@ -15,7 +15,7 @@ const rerun = serverAction({
   action: "checks.run",
   input: z.object({ model: z.string().min(1).max(200), version: z.string().min(1).max(200), kind: z.enum(checkKinds).optional() }),
   run: async ({ actor, input: { model, version, kind }, services }) => {
-    const runs = await rerunChecks(services.prisma, { actor, model, version, kinds: kind ? [kind] : undefined });
+    const runs = await rerunChecks(services.prisma, { actor, model, version, kinds: kind ? [kind] : undefined, onChecksChanged: services.onChecksChanged });
     // Committed first; a failed send is picked up by the workers' sweep, so the rerun still happens.
     await services.checkQueue.dispatch(runs.map((r) => r.id)).catch(() => undefined);
     revalidatePath(versionHref(model, version));
