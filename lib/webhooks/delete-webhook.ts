@@ -13,7 +13,8 @@ export async function deleteWebhook(db: Db, { actor, id }: { actor: Actor; id: s
     const existing = await tx.webhook.findUnique({ where: { id }, omit: { secretEncrypted: true, previousSecretEncrypted: true } });
     if (!existing) throw notFound("webhook_not_found", `no webhook with id '${id}'`);
     if (existing.deletedAt) return toWebhookView(existing);
-    // Locks the row: a concurrent enqueue either committed before (its deliveries are closed below) or sees it deleted.
+    // An event enqueued concurrently may still add a pending row after this; the dispatcher never
+    // claims deliveries of a deleted webhook, so it is not sent either.
     const row = await tx.webhook.update({ where: { id }, data: { deletedAt: new Date() }, omit: { secretEncrypted: true, previousSecretEncrypted: true } });
     const closed = await tx.webhookDelivery.updateMany({
       where: { webhookId: id, status: "pending" },
