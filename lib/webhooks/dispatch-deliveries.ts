@@ -118,7 +118,13 @@ async function send(deps: DispatchDeps, options: DispatchOptions, delivery: Clai
     return failed(error instanceof Error ? error.message : String(error));
   }
   const headers = signWebhookMessage({ messageId: delivery.messageId, body: delivery.body, secrets });
-  return postWebhookMessage(target, { headers, body: delivery.body, timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes });
+  try {
+    return await postWebhookMessage(target, { headers, body: delivery.body, timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes });
+  } catch (error) {
+    // Node refuses some requests before sending (e.g. a URL it cannot put on the wire): a failed
+    // attempt like any other, never an unrecorded one that would be claimed again forever.
+    return failed(error instanceof Error ? error.message : String(error));
+  }
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
