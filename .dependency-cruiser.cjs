@@ -16,6 +16,9 @@
 //                  turns an AppError into an HTTP status and problem+json
 //   audit          the hash-chained audit log; every domain layer above records events in it
 //   auth           roles, permissions, users, tokens, sessions, sign-in
+//   webhooks       outbound webhooks: the outbox (enqueueWebhookEvent, called in the transaction of
+//                  the change it reports), the SSRF guard, Standard Webhooks signing, the dispatcher;
+//                  knows no domain above it: registry, checks and promotion call it with their events
 //   registry       models, versions, uploads, downloads; does not know about checks: an upload runs
 //                  an injected onVersionRegistered hook in its transaction
 //   policy         the stage policy: the thresholds the checks gate on and their defaults
@@ -42,6 +45,7 @@ const layers = [
   "http",
   "audit",
   "auth",
+  "webhooks",
   "registry",
   "policy",
   "checks",

@@ -10,7 +10,7 @@ export default async function RegistryLayout({ children }: { children: ReactNode
   // The shell only shows who is signed in; each page enforces sign-in itself (requirePageActor).
   const actor = await getPageActor();
   return (
-    <AppShell actor={actor} canManageUsers={can(actor, "users.manage")}>
+    <AppShell actor={actor} canManageUsers={can(actor, "users.manage")} canManageWebhooks={can(actor, "webhooks.manage")}>
       {children}
     </AppShell>
   );

@@ -6,7 +6,17 @@ import { CubeIcon } from "../ui/icons";
 import { NavLink } from "./nav-link";
 import { UserMenu } from "./user-menu";
 
-export function AppShell({ actor, canManageUsers = false, children }: { actor: Actor | undefined; canManageUsers?: boolean; children: ReactNode }) {
+export function AppShell({
+  actor,
+  canManageUsers = false,
+  canManageWebhooks = false,
+  children,
+}: {
+  actor: Actor | undefined;
+  canManageUsers?: boolean;
+  canManageWebhooks?: boolean;
+  children: ReactNode;
+}) {
   return (
     <div className="flex min-h-screen flex-col">
       {/* Off-screen until focused (the first Tab on every page), then slides into view. */}
@@ -49,7 +59,7 @@ export function AppShell({ actor, canManageUsers = false, children }: { actor: A
               </li>
             </ul>
           </nav>
-          {actor ? <UserMenu email={actor.email} role={actor.role} canManageUsers={canManageUsers} hasPassword={!("hasPassword" in actor) || actor.hasPassword !== false} /> : null}
+          {actor ? <UserMenu email={actor.email} role={actor.role} canManageUsers={canManageUsers} canManageWebhooks={canManageWebhooks} hasPassword={!("hasPassword" in actor) || actor.hasPassword !== false} /> : null}
         </div>
       </header>
       <main id="main" tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 px-4 py-8 focus:outline-none sm:px-6 lg:px-8">

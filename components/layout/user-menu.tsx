@@ -7,7 +7,19 @@ import { useEffect, useRef } from "react";
 import { SignOutButton } from "../auth/sign-out-button";
 import { ChevronDownIcon } from "../ui/icons";
 
-export function UserMenu({ email, role, canManageUsers = false, hasPassword = true }: { email: string; role: string; canManageUsers?: boolean; hasPassword?: boolean }) {
+export function UserMenu({
+  email,
+  role,
+  canManageUsers = false,
+  canManageWebhooks = false,
+  hasPassword = true,
+}: {
+  email: string;
+  role: string;
+  canManageUsers?: boolean;
+  canManageWebhooks?: boolean;
+  hasPassword?: boolean;
+}) {
   const root = useRef<HTMLDetailsElement>(null);
 
   useEffect(() => {
@@ -77,6 +89,15 @@ export function UserMenu({ email, role, canManageUsers = false, hasPassword = tr
               className="block rounded-md px-3 py-2 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
             >
               Users
+            </Link>
+          ) : null}
+          {canManageWebhooks ? (
+            <Link
+              href="/settings/webhooks"
+              onClick={close}
+              className="block rounded-md px-3 py-2 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
+            >
+              Webhooks
             </Link>
           ) : null}
           <SignOutButton className="w-full rounded-md px-3 py-2 text-left text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500" />

@@ -23,6 +23,7 @@ import { listPromotionsQuery } from "../promotion/list-promotions.ts";
 import { requestPromotionBody } from "../promotion/request-promotion.ts";
 import { rollbackBody, rollbackResultSchema } from "../promotion/rollback.ts";
 import { promotionSummarySchema, promotionViewSchema, stageEventSchema } from "../promotion/views.ts";
+import { createWebhookBody, rotateSecretBody, webhookDeliveryViewSchema, webhookViewSchema } from "../webhooks/views.ts";
 
 const problem = (description: string) => ({ description, schema: problemSchema, contentType: "application/problem+json" });
 const common = {
@@ -596,6 +597,80 @@ export const endpoints = {
     action: "tokens.own",
     params: z.object({ id: z.uuid() }),
     responses: { 200: { description: "Revoked", schema: tokenViewSchema }, ...common, 404: problem("No such token") },
+  }),
+  createWebhook: defineEndpoint({
+    id: "createWebhook",
+    method: "POST",
+    path: "/api/v1/webhooks",
+    tag: "Webhooks",
+    summary: "Register a webhook (admin; audited); its signing secret is in this response only",
+    description:
+      "The URL must be http(s) without credentials, and its host must resolve to public addresses only (not loopback, private, link-local, CGNAT, …) unless the server sets WEBHOOK_ALLOW_PRIVATE=true. Deliveries are signed per Standard Webhooks (docs/webhooks.md).",
+    action: "webhooks.manage",
+    body: createWebhookBody,
+    responses: {
+      201: { description: "Created", schema: webhookViewSchema.extend({ secret: z.string().describe("whsec_…: shown once; verifies the webhook-signature header") }) },
+      ...common,
+      422: problem("Invalid body, or a URL that is refused (the field error says why, e.g. it resolves to a private address)"),
+    },
+  }),
+  listWebhooks: defineEndpoint({
+    id: "listWebhooks",
+    method: "GET",
+    path: "/api/v1/webhooks",
+    tag: "Webhooks",
+    summary: "List the active webhooks (never their secrets)",
+    action: "webhooks.manage",
+    query: paginationQuery,
+    responses: { 200: { description: "A page of webhooks", schema: pageSchema(webhookViewSchema) }, ...common },
+  }),
+  deleteWebhook: defineEndpoint({
+    id: "deleteWebhook",
+    method: "DELETE",
+    path: "/api/v1/webhooks/{id}",
+    tag: "Webhooks",
+    summary: "Delete a webhook (admin; audited): no new deliveries, pending ones are closed; its delivery log stays",
+    action: "webhooks.manage",
+    params: z.object({ id: z.uuid() }),
+    responses: { 200: { description: "Deleted", schema: webhookViewSchema }, ...common, 404: problem("No such webhook") },
+  }),
+  rotateWebhookSecret: defineEndpoint({
+    id: "rotateWebhookSecret",
+    method: "POST",
+    path: "/api/v1/webhooks/{id}/rotate-secret",
+    tag: "Webhooks",
+    summary: "Replace a webhook's signing secret (admin; audited); the new secret is in this response only",
+    description: "Until the overlap ends, deliveries carry two signatures (new and previous secret), so receivers can switch without missing a message.",
+    action: "webhooks.manage",
+    params: z.object({ id: z.uuid() }),
+    body: rotateSecretBody,
+    responses: {
+      200: { description: "Rotated", schema: webhookViewSchema.extend({ secret: z.string().describe("the new whsec_… secret: shown once") }) },
+      ...common,
+      404: problem("No such webhook"),
+      422: problem("Invalid body"),
+    },
+  }),
+  listWebhookDeliveries: defineEndpoint({
+    id: "listWebhookDeliveries",
+    method: "GET",
+    path: "/api/v1/webhooks/{id}/deliveries",
+    tag: "Webhooks",
+    summary: "A webhook's delivery log, newest first: status, response code, attempts, latency, each attempt",
+    action: "webhooks.manage",
+    params: z.object({ id: z.uuid() }),
+    query: paginationQuery,
+    responses: { 200: { description: "A page of deliveries", schema: pageSchema(webhookDeliveryViewSchema) }, ...common, 404: problem("No such webhook") },
+  }),
+  redeliverWebhookDelivery: defineEndpoint({
+    id: "redeliverWebhookDelivery",
+    method: "POST",
+    path: "/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver",
+    tag: "Webhooks",
+    summary: "Send a delivery again (admin; audited): the same message (webhook-id and body), with a fresh attempt budget",
+    action: "webhooks.manage",
+    params: z.object({ id: z.uuid(), deliveryId: z.uuid() }),
+    responses: { 202: { description: "Queued", schema: webhookDeliveryViewSchema }, ...common, 404: problem("No such webhook or delivery") },
   }),
 } as const;
 

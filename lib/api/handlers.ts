@@ -29,6 +29,12 @@ import { endpoints, type EndpointId } from "./endpoints.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 import type { ApiContext } from "./context.ts";
 import { checkHealth } from "./health.ts";
+import { createWebhook } from "../webhooks/create-webhook.ts";
+import { deleteWebhook } from "../webhooks/delete-webhook.ts";
+import { listWebhookDeliveries } from "../webhooks/list-webhook-deliveries.ts";
+import { listWebhooks } from "../webhooks/list-webhooks.ts";
+import { redeliverWebhookDelivery } from "../webhooks/redeliver-webhook-delivery.ts";
+import { rotateWebhookSecret } from "../webhooks/rotate-webhook-secret.ts";
 
 type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
 type ContextFor<E> = E extends EndpointDef<infer P, infer Q, infer B> ? ApiContext<Out<P>, Out<Q>, Out<B>> : never;
@@ -147,4 +153,19 @@ export const handlers: Handlers = {
   },
   listTokens: async ({ actor, query, services }) => json(await listApiTokens(services.prisma, { actor, ...query })),
   revokeToken: async ({ actor, params, services }) => json(await revokeApiToken(services.prisma, { actor, id: params.id })),
+
+  createWebhook: async ({ actor, body, services }) => {
+    const { webhook, secret } = await createWebhook(services, { actor, ...body });
+    return json({ ...webhook, secret }, { status: 201, headers: { "cache-control": "no-store" } });
+  },
+  listWebhooks: async ({ actor, query, services }) => json(await listWebhooks(services.prisma, { actor, ...query })),
+  deleteWebhook: async ({ actor, params, services }) => json(await deleteWebhook(services.prisma, { actor, id: params.id })),
+  rotateWebhookSecret: async ({ actor, params, body, services }) => {
+    const { webhook, secret } = await rotateWebhookSecret(services, { actor, id: params.id, overlapSeconds: body.overlapSeconds });
+    return json({ ...webhook, secret }, { headers: { "cache-control": "no-store" } });
+  },
+  listWebhookDeliveries: async ({ actor, params, query, services }) =>
+    json(await listWebhookDeliveries(services.prisma, { actor, webhookId: params.id, ...query })),
+  redeliverWebhookDelivery: async ({ actor, params, services }) =>
+    json(await redeliverWebhookDelivery(services.prisma, { actor, webhookId: params.id, deliveryId: params.deliveryId }), { status: 202 }),
 };

@@ -7,6 +7,7 @@ import { lockVersionAndModel } from "../db/locks.ts";
 import type { Db, Tx } from "../db/types.ts";
 import type { StoredThresholds } from "./thresholds.ts";
 import { latestPerKind } from "./list-check-runs.ts";
+import { enqueueChecksFinishedEvent } from "./checks-finished-event.ts";
 import type { CheckKind, CheckOutcome } from "./types.ts";
 
 /**
@@ -94,7 +95,10 @@ export async function finishCheckRun(
       },
     });
     if (updated.count === 0) return false;
+    const before = await tx.modelVersion.findUniqueOrThrow({ where: { id: run.versionId }, select: { status: true } });
     const version = await updateVersionStatus(tx, run.versionId);
+    // Webhooks: this was the version's last unfinished check when its status leaves `checking`.
+    if (before.status === "checking") await enqueueChecksFinishedEvent(tx, run.versionId);
     await recordAuditEvent(tx, {
       actor: { type: "system", id: `worker:${opts.workerId}` },
       action: "check.finished",

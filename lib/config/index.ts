@@ -88,7 +88,31 @@ const envSchema = z.object({
   /** GitHub Enterprise Server: its web and API base URLs. */
   GITHUB_URL: z.string().url().default("https://github.com"),
   GITHUB_API_URL: z.string().url().default("https://api.github.com"),
+  // Outbound webhooks (docs/webhooks.md).
+  /** 32-byte key (base64 or 64 hex digits) that encrypts webhook signing secrets at rest; generated under DATA_DIR/keys if unset. */
+  WEBHOOK_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => decodeKey32(v) !== undefined, "must be 32 bytes as base64 (44 characters) or hex (64 digits), e.g. `openssl rand -base64 32`")
+    .optional(),
+  /** Let webhooks target loopback, private, link-local and other non-public addresses (off: SSRF protection). */
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  /** Wall-clock limit of one delivery attempt (connect, send, response). */
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(120).default(10),
+  /** Attempts before a delivery is given up as failed. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+  /** Retry n waits WEBHOOK_RETRY_BASE_SECONDS · 2^(n-1), at most WEBHOOK_RETRY_MAX_SECONDS. */
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0.01).max(3600).default(5),
+  WEBHOOK_RETRY_MAX_SECONDS: z.coerce.number().min(0.01).max(86_400).default(3600),
+  /** How often a dispatcher looks for due deliveries. */
+  WEBHOOK_POLL_SECONDS: z.coerce.number().min(0.05).max(600).default(1),
 });
+
+/** A 32-byte key written as base64 (standard or url-safe) or hex; undefined when it is neither. */
+export function decodeKey32(value: string): Buffer | undefined {
+  const text = value.trim();
+  const bytes = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, "hex") : /^[A-Za-z0-9+/_-]{43}=?$/.test(text) ? Buffer.from(text, "base64") : undefined;
+  return bytes?.length === 32 ? bytes : undefined;
+}
 
 export type Env = z.input<typeof envSchema>;
 
@@ -154,6 +178,16 @@ export type Config = {
     maxScanBytes: number;
     heartbeatSeconds: number;
     superviseSeconds: number;
+  };
+  webhooks: {
+    /** WEBHOOK_ENCRYPTION_KEY as given; lib/webhooks/secret-box.ts decodes it (or generates a key file). */
+    encryptionKey?: string;
+    allowPrivate: boolean;
+    timeoutMs: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    pollMs: number;
   };
 };
 
@@ -252,6 +286,15 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       maxScanBytes: e.CHECK_MAX_SCAN_BYTES ?? e.MAX_UPLOAD_BYTES,
       heartbeatSeconds: e.CHECK_HEARTBEAT_SECONDS,
       superviseSeconds: e.CHECK_SUPERVISE_SECONDS,
+    },
+    webhooks: {
+      encryptionKey: e.WEBHOOK_ENCRYPTION_KEY,
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+      timeoutMs: Math.round(e.WEBHOOK_TIMEOUT_SECONDS * 1000),
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: Math.round(e.WEBHOOK_RETRY_BASE_SECONDS * 1000),
+      retryMaxMs: Math.round(e.WEBHOOK_RETRY_MAX_SECONDS * 1000),
+      pollMs: Math.round(e.WEBHOOK_POLL_SECONDS * 1000),
     },
   };
 }

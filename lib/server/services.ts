@@ -14,7 +14,9 @@ import { requestChecksOnRegistration } from "../checks/request-checks.ts";
 import { startCheckWorker, type CheckWorker } from "../checks/worker.ts";
 import type { ChecksChangedHook } from "../checks/record-check-result.ts";
 import { recordStageOnRegistration, settleRequestsOnChecksChanged } from "../promotion/hooks.ts";
+import { startWebhookDispatcher, type WebhookDispatcher } from "../webhooks/start-dispatcher.ts";
 import { ensureFirstAdmin } from "./first-start.ts";
+import { withVersionCreatedEvent } from "./version-created-event.ts";
 
 export type Services = {
   config: Config;
@@ -29,6 +31,8 @@ export type Services = {
   onChecksChanged: ChecksChangedHook;
   /** The in-process checks worker (CHECK_WORKER_IN_PROCESS, the embedded default); absent when workers run elsewhere. */
   checkWorker?: CheckWorker;
+  /** Sends queued webhook deliveries; runs wherever the checks worker runs. */
+  webhookDispatcher?: WebhookDispatcher;
 };
 
 // Kept on globalThis so `next dev` module reloads do not open a second PGlite on the same directory.
@@ -72,13 +76,14 @@ export async function createServices(
     store: createObjectStore(config.storage),
     signer,
     checkQueue,
-    onVersionRegistered: composeRegistrationHooks(recordStageOnRegistration, requestChecksOnRegistration(checkQueue)),
+    onVersionRegistered: withVersionCreatedEvent(composeRegistrationHooks(recordStageOnRegistration, requestChecksOnRegistration(checkQueue))),
     onChecksChanged: settleRequestsOnChecksChanged,
   };
   try {
     await services.store.ensureReady();
     await ensureFirstAdmin(services, { announce });
     if (worker) services.checkWorker = await startCheckWorker(services);
+    if (worker) services.webhookDispatcher = startWebhookDispatcher(services);
     return services;
   } catch (error) {
     await closeServices(services);
@@ -98,6 +103,7 @@ function composeRegistrationHooks(...hooks: VersionRegisteredHook[]): VersionReg
 }
 
 export async function closeServices(services: Services): Promise<void> {
+  await services.webhookDispatcher?.stop();
   await services.checkWorker?.stop();
   await services.checkQueue.close();
   await services.store.close?.();

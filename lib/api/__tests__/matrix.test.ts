@@ -188,7 +188,22 @@ const rows: Record<EndpointId, Row> = {
       return { method: "DELETE", path: `/api/v1/tokens/${target.id}` };
     },
   },
+  // Webhooks: the app allows loopback targets (WEBHOOK_ALLOW_PRIVATE) and runs no dispatcher, so nothing is sent.
+  createWebhook: { ok: 201, request: async () => ({ method: "POST", path: "/api/v1/webhooks", body: { url: "http://127.0.0.1:9/matrix", events: ["rollback"] } }) },
+  listWebhooks: { ok: 200, request: async () => ({ method: "GET", path: "/api/v1/webhooks" }) },
+  deleteWebhook: { ok: 200, request: async () => ({ method: "DELETE", path: `/api/v1/webhooks/${await newWebhook()}` }) },
+  rotateWebhookSecret: { ok: 200, request: async () => ({ method: "POST", path: `/api/v1/webhooks/${fixtureHook.id}/rotate-secret`, body: {} }) },
+  listWebhookDeliveries: { ok: 200, request: async () => ({ method: "GET", path: `/api/v1/webhooks/${fixtureHook.id}/deliveries` }) },
+  redeliverWebhookDelivery: { ok: 202, request: async () => ({ method: "POST", path: `/api/v1/webhooks/${fixtureHook.id}/deliveries/${fixtureHook.deliveryId}/redeliver` }) },
 };
+
+/** A webhook subscribed to version.created, created before the fixture upload so that it has a delivery. */
+const fixtureHook = { id: "", deliveryId: "" };
+async function newWebhook(events = ["rollback"]): Promise<string> {
+  const res = await call("POST", "/api/v1/webhooks", { header: boot, body: { url: "http://127.0.0.1:9/matrix", events } });
+  if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+  return res.body.id;
+}
 
 function expected(cred: Credential, id: EndpointId): number {
   const def = endpoints[id];
@@ -219,7 +234,7 @@ async function state() {
 beforeAll(async () => {
   db = await createTestDatabase({ migrate: false });
   // No checks worker: its results would move the audit head while the matrix watches it.
-  app = await startApp({ ...(db.url ? { DATABASE_URL: db.url } : {}), CHECK_WORKER_IN_PROCESS: "false" });
+  app = await startApp({ ...(db.url ? { DATABASE_URL: db.url } : {}), CHECK_WORKER_IN_PROCESS: "false", WEBHOOK_ALLOW_PRIVATE: "true" });
   for (const [key, role] of [...PEOPLE, ["disabled", "contributor"] as const]) await addUser(key, role);
   const tok = async (key: string, scopes: Scope[]) => (await mintOwn(users[key]!.email, scopes)).token;
   const user = (key: string, role: Role, scopes: Scope[]) => ({ type: "user" as const, id: users[key]!.id, role, scopes: scopes.filter((s) => roleScopes[role].includes(s)) });
@@ -227,8 +242,10 @@ beforeAll(async () => {
   // The fixture: a model the owner owns, with one version.
   const ownerToken = await tok("owner", ["read", "write"]);
   expect((await call("POST", "/api/v1/models", { header: `Bearer ${ownerToken}`, body: { name: MODEL } })).status).toBe(201);
+  fixtureHook.id = await newWebhook(["version.created"]);
   const env = sampleEnvelope(MODEL, "1.0.0", { artifactSize: 1024 });
   expect((await call("POST", `/api/v1/models/${MODEL}/versions`, { header: `Bearer ${ownerToken}`, form: envelopeForm(env.manifest, env.files) })).status).toBe(201);
+  fixtureHook.deliveryId = (await call("GET", `/api/v1/webhooks/${fixtureHook.id}/deliveries`, { header: boot })).body.items[0].id;
 
   const expiring = await mintOwn(users.other!.email, ["read", "write"], { expiresAt: new Date(Date.now() + 1500).toISOString() });
   const revoked = await mintOwn(users.other!.email, ["read", "write"]);
@@ -354,6 +371,29 @@ const actionRows: Record<string, ActionRow> = {
     page: () => `/models/${MODEL}`,
     action: "model.manage_owners",
     args: async () => [{ model: MODEL, emails: [users.owner!.email] }],
+    succeeded: (r) => r.ok === true,
+  },
+  createWebhookAction: {
+    page: () => "/settings/webhooks",
+    action: "webhooks.manage",
+    args: async () => {
+      const form = new FormData();
+      for (const [k, val] of Object.entries({ url: "http://127.0.0.1:9/matrix-action", events: "rollback", description: "" })) form.append(k, val);
+      return [{ status: "idle" }, form];
+    },
+    succeeded: (r) => r.status === "created",
+  },
+  deleteWebhookAction: { page: () => "/settings/webhooks", action: "webhooks.manage", args: async () => [await newWebhook()], succeeded: (r) => r.ok === true },
+  rotateWebhookSecretAction: {
+    page: () => "/settings/webhooks",
+    action: "webhooks.manage",
+    args: async () => [{ id: fixtureHook.id, overlapSeconds: 0 }],
+    succeeded: (r) => r.ok === true,
+  },
+  redeliverWebhookAction: {
+    page: () => "/settings/webhooks",
+    action: "webhooks.manage",
+    args: async () => [{ webhookId: fixtureHook.id, deliveryId: fixtureHook.deliveryId }],
     succeeded: (r) => r.ok === true,
   },
   // Last: it changes the caller's password (and ends the caller's other sessions).

@@ -34,6 +34,9 @@ const expectedTables = [
   "User",
   "UserIdentity",
   "VersionFile",
+  "Webhook",
+  "WebhookDelivery",
+  "WebhookDeliveryAttempt",
   "_prisma_migrations",
 ];
 
@@ -188,7 +191,8 @@ describe.runIf(await isPostgresAvailable())("applyMigrations on PostgreSQL", () 
       `SELECT count(*)::int AS n FROM pg_trigger WHERE NOT tgisinternal`,
     );
     // 9 from the first migration (audit, blob, file, version immutability) + 3 for finished check runs
-    // + 1 that keeps audit numbering gapless + 4 that keep approvals and stage history append-only.
-    expect(triggers[0]!.n).toBe(17);
+    // + 1 that keeps audit numbering gapless + 4 that keep approvals and stage history append-only
+    // + 2 that keep webhook delivery attempts append-only.
+    expect(triggers[0]!.n).toBe(19);
   });
 });
