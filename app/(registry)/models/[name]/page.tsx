@@ -42,11 +42,11 @@ export default async function ModelPage({ params, searchParams }: { params: Para
       <PageHeader
         crumbs={[{ label: "Models", href: "/" }, { label: model.name }]}
         title={<span className="font-mono">{model.name}</span>}
-        description={model.description || <span className="text-slate-400">No description.</span>}
+        description={model.description || <span className="text-slate-500 dark:text-slate-400">No description.</span>}
         meta={
           <>
             <span>
-              {model.owners.length > 1 ? "Owners" : "Owner"}: <span className="font-medium text-slate-700">{model.owners.length ? model.owners.join(", ") : "— (admins only)"}</span>
+              {model.owners.length > 1 ? "Owners" : "Owner"}: <span className="font-medium text-slate-700 dark:text-slate-300">{model.owners.length ? model.owners.join(", ") : "— (admins only)"}</span>
             </span>
             <span>
               Created <Time iso={model.createdAt} />
@@ -83,14 +83,14 @@ export default async function ModelPage({ params, searchParams }: { params: Para
                 {aliases.map(([alias, version]) => (
                   <li key={alias} className="flex items-center justify-between gap-2">
                     <AliasBadge name={alias} />
-                    <Link href={versionHref(model.name, version)} className="rounded font-mono text-sm text-indigo-700 hover:underline">
+                    <Link href={versionHref(model.name, version)} className="rounded font-mono text-sm text-indigo-700 dark:text-indigo-300 hover:underline">
                       {version}
                     </Link>
                   </li>
                 ))}
               </ul>
             ) : (
-              <p className="text-sm text-slate-500">
+              <p className="text-sm text-slate-500 dark:text-slate-400">
                 No aliases yet. <span className="font-mono text-xs">staging</span> and <span className="font-mono text-xs">prod</span> are set when a version is promoted.
               </p>
             )}
