@@ -70,11 +70,11 @@ export default async function ModelPage({ params, searchParams }: { params: Para
       <PageHeader
         crumbs={[{ label: "Models", href: "/" }, { label: model.name }]}
         title={<span className="font-mono">{model.name}</span>}
-        description={model.description || <span className="text-slate-400">No description.</span>}
+        description={model.description || <span className="text-slate-500 dark:text-slate-400">No description.</span>}
         meta={
           <>
             <span>
-              {model.owners.length > 1 ? "Owners" : "Owner"}: <span className="font-medium text-slate-700">{model.owners.length ? model.owners.join(", ") : "— (admins only)"}</span>
+              {model.owners.length > 1 ? "Owners" : "Owner"}: <span className="font-medium text-slate-700 dark:text-slate-300">{model.owners.length ? model.owners.join(", ") : "— (admins only)"}</span>
             </span>
             <span>
               Created <Time iso={model.createdAt} />
