@@ -192,9 +192,7 @@ test("the owner requests staging (promoted at once) and then prod from the model
   await expect(promote.getByLabel(`Why should ${CANDIDATE} move to prod?`)).toBeVisible();
   await promote.getByLabel(`Why should ${CANDIDATE} move to prod?`).fill("Staging soak passed; better AUC at equal accuracy");
   await promote.getByRole("button", { name: "Request prod" }).click();
-  await expect(promote.getByRole("status")).toContainText("Ready for your approval — 0 of 2 approvals");
-
-  await promote.getByRole("link", { name: "Open it" }).click();
+  // A request that waits for reviewers opens its own page.
   await expect(page).toHaveURL(/\/reviews\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { level: 2, name: "Ready for your approval — 0 of 2 approvals" })).toBeVisible();
   await expect(page.getByTestId("decision-refusal")).toHaveText(/^You uploaded this version, so you cannot approve or reject it/);
@@ -273,8 +271,9 @@ test("reviewer B approves: that is the last approval, and the model page shows t
   await expect(timeline.getByRole("listitem").first()).toContainText(`${CANDIDATE} was promoted from staging to prod`);
   await expect(timeline).toContainText(`${BASELINE} left prod and was archived`);
   await expect(timeline.getByRole("link", { name: "request" }).first()).toHaveAttribute("href", `/reviews/${id}`);
-  const compare = page.getByRole("region", { name: /Versions compared side by side/ });
+  const compare = page.getByRole("table", { name: `The 2 newest versions of ${DEMO} side by side: stage, check verdicts and reported metrics` });
   await expect(compare.getByRole("columnheader")).toHaveText([CANDIDATE, BASELINE]);
+  await expect(compare.getByRole("row").filter({ has: page.getByRole("rowheader", { name: "auc" }) })).toContainText("0.917 (highest)");
 });
 
 test("a version that fails the fairness gate cannot be approved, whatever the approvals", async ({ page }) => {

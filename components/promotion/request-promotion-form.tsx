@@ -1,7 +1,8 @@
 "use client";
 // Ask for a version to move to its next stage, with a reason. For the version page and the model
 // page: `to` is the next stage (dev → staging, staging → prod); the request is evaluated at once,
-// and a request that needs no approval (→ staging by default) is promoted at once.
+// and a request that needs no approval (→ staging by default) is promoted at once; one that waits
+// opens its request page.
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
 import { Button } from "../ui/button";
@@ -41,7 +42,10 @@ export function RequestPromotionForm({
       setResult(r);
       if (r.ok) {
         (event.target as HTMLFormElement).reset();
-        router.refresh();
+        // A request that waits (for checks or reviewers) has a page of its own: go there, where its
+        // verdict and gates are. One promoted at once changes this page: show it.
+        if (r.href) router.push(r.href);
+        else router.refresh();
       }
     });
   };

@@ -7,6 +7,7 @@ import { fmt3 } from "@/lib/format/numbers";
 import type { ComparedColumn } from "@/lib/promotion/get-model-stages";
 import { VerdictBadge } from "../checks/verdict-badge";
 import { versionHref } from "../links";
+import { ScrollFrame } from "../ui/scroll-frame";
 import { AliasBadge } from "../versions/badges";
 import { StageBadge } from "./stage-badge";
 
@@ -16,7 +17,7 @@ const rowHead = "sticky left-0 z-[1] bg-white px-4 py-2.5 pl-5 text-left align-t
 export function VersionsComparison({ model, columns, metricNames }: { model: string; columns: readonly ComparedColumn[]; metricNames: readonly string[] }) {
   if (!columns.length) return <p className="px-5 py-4 text-sm text-slate-600 dark:text-slate-400">No versions yet.</p>;
   return (
-    <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Versions compared side by side (scrolls sideways)">
+    <ScrollFrame label="Versions compared side by side">
       <table className="min-w-full text-left">
         <caption className="sr-only">The {columns.length} newest versions of {model} side by side: stage, check verdicts and reported metrics</caption>
         <thead className="border-b border-slate-200 bg-slate-50/80 dark:border-slate-700 dark:bg-slate-800/40">
@@ -105,6 +106,6 @@ export function VersionsComparison({ model, columns, metricNames }: { model: str
           </tr>
         </tbody>
       </table>
-    </div>
+    </ScrollFrame>
   );
 }
