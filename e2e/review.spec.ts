@@ -211,6 +211,7 @@ test("reviewer A finds the request in the queue, reads the gates, the diff again
   const strictRow = queue.getByRole("row").filter({ has: page.getByRole("link", { name: `${STRICT}@${BASELINE}` }) });
   await expect(strictRow).toContainText("fairness failing");
 
+  await shootAndAudit(page, "review-queue", "/reviews");
   // The filters are query parameters.
   await page.getByLabel("Target stage").selectOption("staging");
   await page.getByRole("button", { name: "Apply filters" }).click();
@@ -241,6 +242,7 @@ test("reviewer A finds the request in the queue, reads the gates, the diff again
   await expect(card.getByText("prod's card (1.0.0), for comparison")).toBeVisible();
   await expect(page.getByRole("region", { name: "Checks" }).getByRole("link", { name: "All check details →" })).toBeVisible();
 
+  await shootAndAudit(page, "review-request-ready", "a request page awaiting approval");
   const decision = page.getByRole("region", { name: "Your decision" });
   // Rejecting without a comment is refused before anything is sent.
   await decision.getByRole("button", { name: "Reject" }).click();
@@ -263,6 +265,8 @@ test("reviewer B approves: that is the last approval, and the model page shows t
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page.getByRole("heading", { level: 2, name: /^Promoted to prod on / })).toBeVisible();
   await expect(page.getByText("This request is promoted: there is nothing left to decide.")).toBeVisible();
+  // The record keeps what the reviewers compared: the prod it replaced.
+  await expect(page.getByRole("heading", { level: 2, name: `Compared with the prod it replaced: ${BASELINE}` })).toBeVisible();
 
   await page.goto(`/models/${DEMO}`);
   const aliases = page.getByRole("region", { name: "Aliases" });
@@ -296,12 +300,10 @@ test("a version that fails the fairness gate cannot be approved, whatever the ap
   expect(((await res.json()) as Json).code).toBe("gates_not_passed");
 });
 
-test("axe and screenshots: the queue, the request page and the model page, light and dark, 1440 and 390 px", async ({ page }) => {
+test("axe and screenshots: the request page and the model page, light and dark, 1440 and 390 px", async ({ page }) => {
   test.setTimeout(180_000);
   const id = (await json(`/api/v1/promotions?model=${DEMO}&status=promoted&to=prod`)).items.find((r: Json) => r.version === CANDIDATE).id;
-  await signIn(page, REVIEWER_A, "/reviews");
-  await shootAndAudit(page, "review-queue", "/reviews");
-  await page.goto(`/reviews/${strictRequest}`);
+  await signIn(page, REVIEWER_A, `/reviews/${strictRequest}`);
   await shootAndAudit(page, "review-request-blocked", "a blocked request page");
   await page.goto(`/reviews/${id}`);
   await shootAndAudit(page, "review-request-promoted", "a promoted request page");

@@ -66,7 +66,7 @@ export function StageTimeline({ model, events }: { model: string; events: readon
                 </>
               ) : null}
             </p>
-            {e.reason ? <p className="mt-1 text-sm whitespace-pre-line text-slate-700 dark:text-slate-300">“{e.reason}”</p> : null}
+            {e.reason && !(e.kind === "registered" && e.reason === "uploaded") ? <p className="mt-1 text-sm whitespace-pre-line text-slate-700 dark:text-slate-300">“{e.reason}”</p> : null}
           </li>
         );
       })}

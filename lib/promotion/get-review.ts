@@ -9,6 +9,7 @@ import { getVersionDetail, type VersionDetail } from "../registry/versions.ts";
 import type { ObjectStore } from "../storage/index.ts";
 import { compareVersions, type VersionComparison } from "./compare-versions.ts";
 import { getPromotion } from "./get-promotion.ts";
+import { isOpen } from "./state-machine.ts";
 import type { PromotionView } from "./views.ts";
 
 export type ReviewedVersion = {
@@ -21,8 +22,13 @@ export type ReviewedVersion = {
 export type Review = {
   request: PromotionView;
   candidate: ReviewedVersion;
-  /** The version the target stage's alias points at now, when there is one (and it is another version). */
+  /**
+   * What the candidate is compared with: for an open request, the version the target stage's alias
+   * points at now; for a promoted one, the prod it replaced (the comparison the reviewers made). Null
+   * when there is none, or for other closed requests (the stage may have moved on since).
+   */
   current: ReviewedVersion | null;
+  against: "current" | "replaced" | null;
   comparison: VersionComparison | null;
 };
 
@@ -38,12 +44,19 @@ const fairnessOf = (v: ReviewedVersion) => v.checks.latest.find((r) => r.kind ==
 export async function getReview(deps: { prisma: Tx; store: ObjectStore }, { id }: { id: string }): Promise<Review> {
   const request = await getPromotion(deps.prisma, { id });
   const candidate = await loadVersion(deps.prisma, deps.store, request.model, request.version);
-  const current = request.prod && request.prod.version !== request.version ? await loadVersion(deps.prisma, deps.store, request.model, request.prod.version) : null;
+  const open = isOpen(request.status);
+  let againstVersion: string | null = null;
+  if (open && request.prod && request.prod.version !== request.version) againstVersion = request.prod.version;
+  if (request.status === "promoted") {
+    const replaced = await deps.prisma.stageEvent.findFirst({ where: { requestId: request.id, kind: "archived" }, select: { version: { select: { version: true } } } });
+    againstVersion = replaced?.version.version ?? null;
+  }
+  const current = againstVersion ? await loadVersion(deps.prisma, deps.store, request.model, againstVersion) : null;
   const comparison = current
     ? compareVersions({
         candidate: { version: candidate.detail.version, manifest: candidate.detail.manifest, files: candidate.detail.files, fairnessMetrics: fairnessOf(candidate) },
         prod: { version: current.detail.version, manifest: current.detail.manifest, files: current.detail.files, fairnessMetrics: fairnessOf(current) },
       })
     : null;
-  return { request, candidate, current, comparison };
+  return { request, candidate, current, against: current ? (open ? "current" : "replaced") : null, comparison };
 }

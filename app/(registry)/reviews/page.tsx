@@ -40,7 +40,7 @@ export default async function ReviewsPage({ searchParams }: { searchParams: Sear
   );
   const rows = page.items.map((r) => ({ ...r, ...describeRequest(r) }));
   const filtered = Boolean(to || model || status !== "open");
-  const label = queueStatuses.find(([v]) => v === status)?.[1] ?? "Open";
+  const label = status === "open" ? "Open" : (queueStatuses.find(([v]) => v === status)?.[1] ?? "Open");
 
   return (
     <>

@@ -87,7 +87,7 @@ export default async function ModelPage({ params, searchParams }: { params: Para
         }
       />
 
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_18rem]">
         <div className="min-w-0 space-y-6">
         {openRows.length ? (
           <Card aria-labelledby="requests-heading">

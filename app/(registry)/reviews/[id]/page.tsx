@@ -15,7 +15,6 @@ import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Digest } from "@/components/ui/digest";
 import { PageHeader } from "@/components/ui/page-header";
-import { RowHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Time } from "@/components/ui/time";
 import { FrontMatterTable, ModelCardBody } from "@/components/versions/model-card";
 import { requirePageActor } from "@/app/_lib/next-auth";
@@ -74,7 +73,7 @@ export default async function ReviewPage({ params }: { params: Params }) {
   const id = idSchema.safeParse(raw);
   if (!id.success) notFound();
   const services = await getServices();
-  const { request, candidate, current, comparison } = await orNotFound(getReview(services, { id: id.data }));
+  const { request, candidate, current, against, comparison } = await orNotFound(getReview(services, { id: id.data }));
   const verdict = describeRequest(request);
   const rights = decisionRights({ actor, request, uploaderEmail: candidate.detail.createdBy });
   const missing = request.gates.filter((g) => g.status === "fail" || g.status === "pending");
@@ -148,11 +147,12 @@ export default async function ReviewPage({ params }: { params: Params }) {
           <Card aria-labelledby="diff-heading">
             <CardHeader
               id="diff-heading"
-              title={current ? `Compared with ${request.to}: ${current.detail.version}` : `Compared with ${request.to}`}
+              title={current ? `Compared with ${against === "replaced" ? `the ${request.to} it replaced` : request.to}: ${current.detail.version}` : `Compared with ${request.to}`}
               description={
                 current ? (
                   <>
-                    What changes for callers of the <span className="font-mono">{request.to}</span> alias if this version replaces{" "}
+                    What {against === "replaced" ? "changed" : "changes"} for callers of the <span className="font-mono">{request.to}</span> alias when this version{" "}
+                    {against === "replaced" ? "replaced" : "replaces"}{" "}
                     <Link href={versionHref(request.model, current.detail.version)} className="rounded font-mono text-indigo-700 hover:underline dark:text-indigo-300">
                       {current.detail.version}
                     </Link>
@@ -166,9 +166,11 @@ export default async function ReviewPage({ params }: { params: Params }) {
             ) : (
               <CardBody>
                 <p className="text-sm text-slate-600 dark:text-slate-400">
-                  {request.prod?.version === request.version
-                    ? `This version is what ${request.to} serves now.`
-                    : `Nothing is in ${request.to} yet: this would be the first ${request.to} version of ${request.model}, so there is nothing to compare against.`}
+                  {request.status === "promoted"
+                    ? `Nothing was in ${request.to} before this version, so there was nothing to compare against.`
+                    : !["pending_checks", "awaiting_approval", "approved"].includes(request.status)
+                      ? `The request is ${request.status}; what ${request.to} serves now is on the model page.`
+                      : `Nothing is in ${request.to} yet: this would be the first ${request.to} version of ${request.model}, so there is nothing to compare against.`}
                 </p>
               </CardBody>
             )}
@@ -181,7 +183,7 @@ export default async function ReviewPage({ params }: { params: Params }) {
               {current ? (
                 <details className="rounded-lg ring-1 ring-slate-200 dark:ring-slate-700">
                   <summary className="cursor-pointer rounded-lg px-4 py-2.5 text-sm font-medium text-slate-800 hover:bg-slate-50 dark:text-slate-200 dark:hover:bg-slate-800">
-                    {request.to}&apos;s card ({current.detail.version}), for comparison
+                    {against === "replaced" ? `The card of the ${request.to} it replaced` : `${request.to}'s card`} ({current.detail.version}), for comparison
                   </summary>
                   <div className="border-t border-slate-200 px-4 py-4 dark:border-slate-700">
                     <CardText reviewed={current} label={current.detail.version} />
@@ -203,26 +205,20 @@ export default async function ReviewPage({ params }: { params: Params }) {
               }
             />
             {candidate.checks.latest.length ? (
-              <Table caption={`Latest checks of ${title}`}>
-                <THead>
-                  <TH>Check</TH>
-                  <TH>Verdict</TH>
-                  <TH>Key numbers</TH>
-                  <TH>Took</TH>
-                </THead>
-                <TBody>
-                  {candidate.checks.latest.map((run) => (
-                    <TR key={run.id}>
-                      <RowHeader className="whitespace-nowrap">{checkKindLabel[run.kind]}</RowHeader>
-                      <TD>
+              <ul aria-label={`Latest checks of ${title}`} className="divide-y divide-slate-100 dark:divide-slate-800">
+                {candidate.checks.latest.map((run) => (
+                  <li key={run.id} className="px-5 py-3" data-check-kind={run.kind}>
+                    <div className="flex flex-wrap items-center justify-between gap-2">
+                      <span className="text-sm font-medium text-slate-900 dark:text-slate-100">{checkKindLabel[run.kind]}</span>
+                      <span className="flex items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
+                        {fmtDuration(run.durationMs)}
                         <VerdictBadge status={run.status} verdict={run.verdict} />
-                      </TD>
-                      <TD className="min-w-64 text-xs">{run.summary ?? "—"}</TD>
-                      <TD className="text-xs whitespace-nowrap">{fmtDuration(run.durationMs)}</TD>
-                    </TR>
-                  ))}
-                </TBody>
-              </Table>
+                      </span>
+                    </div>
+                    <p className="mt-1 text-sm text-slate-700 dark:text-slate-300">{run.summary ?? "No summary."}</p>
+                  </li>
+                ))}
+              </ul>
             ) : (
               <CardBody>
                 <p className="text-sm text-slate-600 dark:text-slate-400">No checks have run on this version.</p>
