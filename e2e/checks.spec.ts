@@ -2,15 +2,9 @@
 // token, the app's in-process worker runs the four checks, and the pages are read once they finish.
 import { fileURLToPath } from "node:url";
 import { expect, test, type Page } from "@playwright/test";
-import { sampleEnvelope } from "../lib/checks/testing/sample-envelope.ts";
-import { TEST_BOOTSTRAP_TOKEN } from "../lib/testing/app-server.ts";
-import { screenshot, seedState, signIn } from "./helpers.ts";
+import { checksPath, ensureCheckedVersions, json, PASSING, STRICT, versionPath, waitForChecks, type ChecksBody } from "./checks-fixtures.ts";
+import { screenshot, signIn } from "./helpers.ts";
 import { ADMIN, VIEWER } from "./seed.ts";
-
-const PASSING = { model: "checks-demo", version: "1.0.0" };
-// The same model under a policy that demands identical selection rates (DP ratio ≥ 1), which two
-// random groups never have, plus a handful of rows in a third group that is too small to judge.
-const STRICT = { model: "checks-strict", version: "2.1.0" };
 
 /** Element screenshots next to helpers.screenshot()'s full-page ones. */
 const shotPath = (name: string) => fileURLToPath(new URL(`../.tmp/screenshots/${name}.png`, import.meta.url));
@@ -20,68 +14,13 @@ const HIDE_CHROME = "body > div > header, a[href='#main'] { visibility: hidden !
 
 const KINDS = ["Validation", "Fairness", "Adversarial robustness", "Security"];
 
-type ChecksBody = { state: string; latest: { kind: string; status: string; verdict: string | null }[]; history: unknown[] };
-
-async function api(path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(seedState().url + path, { ...init, headers: { authorization: `Bearer ${TEST_BOOTSTRAP_TOKEN}`, ...(init.headers as Record<string, string>) } });
-}
-
-async function json(path: string, init: RequestInit = {}): Promise<unknown> {
-  const res = await api(path, init);
-  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path} → ${res.status}: ${await res.text()}`);
-  return res.json();
-}
-
-const checksPath = ({ model, version }: { model: string; version: string }) => `/models/${model}/versions/${version}/checks`;
-const versionPath = ({ model, version }: { model: string; version: string }) => `/models/${model}/versions/${version}`;
-
-/** Idempotent: a retried worker re-runs beforeAll against the same app. */
-async function uploadOnce(target: { model: string; version: string }, opts: { policy?: unknown; extraEvalRows?: string } = {}) {
-  const created = await api("/api/v1/models", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name: target.model, description: "Sample scorer for the checks UI tests.", tags: ["e2e"] }),
-  });
-  if (!created.ok && created.status !== 409) throw new Error(`create model → ${created.status}: ${await created.text()}`);
-  if (opts.policy)
-    await json(`/api/v1/models/${target.model}/policy`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(opts.policy) });
-  if ((await api(`/api/v1${versionPath(target)}`)).ok) return;
-  const { manifest, files } = sampleEnvelope(target.model, target.version);
-  if (opts.extraEvalRows) files["eval.csv"] = Buffer.concat([files["eval.csv"]!, Buffer.from(opts.extraEvalRows)]);
-  const form = new FormData();
-  form.append("manifest", JSON.stringify(manifest));
-  for (const [path, bytes] of Object.entries(files)) form.append(path, new Blob([new Uint8Array(bytes)]), path);
-  await json(`/api/v1/models/${target.model}/versions`, { method: "POST", body: form });
-}
-
-async function waitForChecks(target: { model: string; version: string }, timeoutMs = 150_000): Promise<ChecksBody> {
-  const deadline = Date.now() + timeoutMs;
-  let last: ChecksBody | undefined;
-  while (Date.now() < deadline) {
-    last = (await json(`/api/v1${checksPath(target)}`)) as ChecksBody;
-    if (last.latest.length === 4 && last.latest.every((r) => r.status === "finished")) return last;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`checks of ${target.model}@${target.version} did not finish: ${JSON.stringify(last?.latest)}`);
-}
-
 test.describe.configure({ timeout: 180_000 });
 
 test.beforeAll(async () => {
   // The hook waits for the server to run four checks on two versions; hooks do not inherit the
   // describe-level timeout above, and on a busy 2-core machine the 30 s default is not enough.
   test.setTimeout(180_000);
-  await uploadOnce(PASSING);
-  const tooSmall = Array.from({ length: 6 }, (_, i) => `${i % 2 ? "0.8100" : "0.1900"},0.5000,C,${i % 2}`).join("\n") + "\n";
-  await uploadOnce(STRICT, { policy: { thresholds: { fairness: { minDemographicParityRatio: 1 } } }, extraEvalRows: tooSmall });
-  const [passing, strict] = await Promise.all([waitForChecks(PASSING), waitForChecks(STRICT)]);
-  expect(passing.latest.map((r) => [r.kind, r.verdict])).toEqual([
-    ["validation", "pass"],
-    ["fairness", "pass"],
-    ["adversarial", "pass"],
-    ["security", "pass"],
-  ]);
-  expect(strict.latest.find((r) => r.kind === "fairness")?.verdict).toBe("fail");
+  await ensureCheckedVersions();
 });
 
 function checksPanel(page: Page) {
@@ -118,7 +57,18 @@ test("the checks page: a section per check, the fairness chart and table, histor
   await expect(fairness.getByText("Passed").first()).toBeVisible();
   const table = fairness.getByRole("table", { name: "Per-group fairness metrics for group" });
   await expect(table.getByRole("rowheader")).toHaveText(["A", "B"]);
-  await expect(table.getByRole("columnheader")).toHaveText(["Group", "n", "Base rate", "Selection rate", "TPR", "FPR", "FNR", "Precision", "Accuracy"]);
+  // Each rate's header says which direction is worse (screen readers read this table, not the chart).
+  await expect(table.getByRole("columnheader")).toHaveText([
+    "Group",
+    "n",
+    "Base rate",
+    "Selection rategap matters",
+    "TPRlower is worse",
+    "FPRhigher is worse",
+    "FNRhigher is worse",
+    "Precisionlower is worse",
+    "Accuracylower is worse",
+  ]);
   // Three decimals, as in the chart.
   await expect(table.getByRole("row").nth(1).getByRole("cell").nth(2)).toHaveText(/^\d\.\d{3}$/);
   await expect(fairness.locator("figure")).toBeVisible();
@@ -147,6 +97,14 @@ test("a failing fairness gate: Fail badges, groups below the gate, a too-small g
   const table = fairness.getByRole("table", { name: "Per-group fairness metrics for group" });
   await expect(table.getByRole("rowheader")).toHaveText(["A", "B", /^C\s*too small$/]);
   await expect(fairness.getByText(/fairness_demographic_parity_ratio/)).toBeVisible();
+  // Only the group that breaks the demographic-parity gate is marked worse, in words as well as red;
+  // error rates that are merely lower are never flagged.
+  const worse = table.getByText("✕ worse");
+  await expect(worse).toHaveCount(1);
+  const selection = fairness.locator('[data-metric="selectionRate"]');
+  await expect(selection.getByText(/× the highest, .* lower \(outside the gate\)/)).toHaveCount(1);
+  await expect(selection.getByText("highest (the reference)")).toHaveCount(1);
+  await expect(fairness.locator('[data-metric="falsePositiveRate"]')).not.toContainText("worse)");
   await screenshot(page, "checks-fairness-fail", { maxHeight: 6000 });
   await screenshot(page, "checks-fairness-fail-top", { maxHeight: 2500 });
   await fairness.screenshot({ path: shotPath("checks-fairness-section"), animations: "disabled", style: HIDE_CHROME });
@@ -198,6 +156,51 @@ test("rerun as admin: new runs are queued and the page follows them to the end b
     items: { actor: { type: string }; payload: { trigger?: string } }[];
   };
   expect(audit.items.some((e) => e.actor.type === "user" && e.payload.trigger === "rerun")).toBe(true);
+});
+
+test("the version page is verdict-first: the sentence, then the checks, before identity; details early in tab order", async ({ page }) => {
+  await signIn(page, ADMIN, versionPath(STRICT));
+  const sentence = page.getByTestId("verdict-sentence");
+  await expect(sentence).toContainText(/^Blocked: fairness failed — .*demographic parity ratio 0\.\d+ < 1/);
+  await expect(sentence).toHaveAttribute("data-tone", "fail");
+  // The summary with the numbers is shown whole, not cut off.
+  const fairnessRow = checksPanel(page).locator('[data-check-kind="fairness"]');
+  await expect(fairnessRow).toContainText(/demographic parity ratio 0\.\d+ < 1 \(group\)/);
+  const order = await page.evaluate(() => {
+    const y = (id: string) => document.getElementById(id)!.getBoundingClientRect().top;
+    return { checks: y("checks-heading"), gates: y("promotion-gates-heading"), schema: y("schema-heading"), identity: y("identity-heading"), files: y("files-heading") };
+  });
+  expect(order.checks).toBeLessThan(order.gates);
+  expect(order.gates).toBeLessThan(order.schema);
+  expect(order.schema).toBeLessThan(order.identity);
+  expect(order.identity).toBeLessThan(order.files);
+
+  // Skip link, logo, four sections and the account menu are the header's 7 stops; the first check's
+  // details must follow within 10 more.
+  const first = checksPanel(page).getByRole("link", { name: "Validation details" });
+  await expect(first).toHaveAttribute("href", `${checksPath(STRICT)}#check-validation`);
+  let stops = 0;
+  for (; stops < 17; stops++) {
+    await page.keyboard.press("Tab");
+    if (await first.evaluate((el) => el === document.activeElement)) break;
+  }
+  expect(stops + 1).toBeLessThanOrEqual(17);
+  await screenshot(page, "version-verdict-first", { maxHeight: 1400 });
+});
+
+test("during a rerun the version page keeps the previous verdicts, marked as being re-checked", async ({ page }) => {
+  await signIn(page, ADMIN, versionPath(PASSING));
+  await json(`/api/v1${checksPath(PASSING)}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  await page.reload();
+  // One worker runs the four checks one after another, so the last ones are still pending here.
+  const rechecking = checksPanel(page).getByTestId("previous-verdict");
+  await expect(rechecking.first()).toContainText("Re-checking… (previous: passed)");
+  await expect(page.getByTestId("verdict-sentence")).toContainText(/^Re-checking: /);
+  await screenshot(page, "version-rechecking", { maxHeight: 1200 });
+  // The page follows the runs by itself; when they are done the notes go and the verdicts are back.
+  await expect(page.getByTestId("verdict-sentence")).toHaveText("All 4 checks passed", { timeout: 150_000 });
+  await expect(rechecking).toHaveCount(0);
+  await waitForChecks(PASSING);
 });
 
 test("a viewer sees the results but no rerun button", async ({ page }) => {

@@ -31,8 +31,8 @@ export default async function ModelsPage({ searchParams }: { searchParams: Searc
         description="Every model and its immutable, signed versions. Select a model to see its versions, aliases and stage."
       />
       <Card aria-labelledby="models-heading">
-        <div className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 px-5 py-3">
-          <h2 id="models-heading" className="text-sm font-semibold text-slate-900">
+        <div className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 dark:border-slate-700 px-5 py-3">
+          <h2 id="models-heading" className="text-sm font-semibold text-slate-900 dark:text-slate-100">
             {search ? `Results for “${search}”` : "All models"}
           </h2>
           <ModelSearchForm q={search} />
@@ -40,7 +40,7 @@ export default async function ModelsPage({ searchParams }: { searchParams: Searc
         {empty && search ? (
           <EmptyState icon={<SearchIcon className="size-5" />} title={`No models match “${search}”`}>
             Search looks at model names and descriptions (case-insensitive) and exact tags.{" "}
-            <a href="/" className="font-medium text-indigo-700 hover:underline">
+            <a href="/" className="font-medium text-indigo-700 dark:text-indigo-300 hover:underline">
               Show all models
             </a>
           </EmptyState>

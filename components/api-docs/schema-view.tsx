@@ -18,11 +18,11 @@ function constraints(s: JsonSchema): string {
 }
 
 function Muted({ children }: { children: ReactNode }) {
-  return <span className="text-slate-400">{children}</span>;
+  return <span className="text-slate-500 dark:text-slate-400">{children}</span>;
 }
 
 function Type({ children }: { children: ReactNode }) {
-  return <span className="text-sky-700">{children}</span>;
+  return <span className="text-sky-700 dark:text-sky-300">{children}</span>;
 }
 
 function pad(depth: number): string {
@@ -34,7 +34,7 @@ export function renderSchema(schema: JsonSchema | undefined, depth = 0): ReactNo
   if (schema.$ref) {
     const name = refName(schema.$ref);
     return (
-      <a href={`#schema-${name}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
+      <a href={`#schema-${name}`} className="text-indigo-700 dark:text-indigo-300 underline decoration-indigo-300 dark:decoration-indigo-500 underline-offset-2 hover:decoration-indigo-700 dark:hover:decoration-indigo-300">
         {name}
       </a>
     );
@@ -43,8 +43,8 @@ export function renderSchema(schema: JsonSchema | undefined, depth = 0): ReactNo
   const union = schema.anyOf ?? schema.oneOf;
   if (union) return join(union.map((s) => renderSchema(s, depth)), " | ");
   if (schema.allOf) return join(schema.allOf.map((s) => renderSchema(s, depth)), " & ");
-  if (schema.const !== undefined) return <span className="text-emerald-700">{JSON.stringify(schema.const)}</span>;
-  if (schema.enum) return join(schema.enum.map((v) => <span className="text-emerald-700">{JSON.stringify(v)}</span>), " | ");
+  if (schema.const !== undefined) return <span className="text-emerald-700 dark:text-emerald-300">{JSON.stringify(schema.const)}</span>;
+  if (schema.enum) return join(schema.enum.map((v) => <span className="text-emerald-700 dark:text-emerald-300">{JSON.stringify(v)}</span>), " | ");
 
   const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
   const nonNull = types.filter((t) => t !== "null");
@@ -63,7 +63,7 @@ export function renderSchema(schema: JsonSchema | undefined, depth = 0): ReactNo
           return (
             <span key={key}>
               {pad(depth + 1)}
-              <span className="text-slate-900">{key}</span>
+              <span className="text-slate-900 dark:text-slate-100">{key}</span>
               {required.has(key) ? "" : <Muted>?</Muted>}: {renderSchema(prop, depth + 1)}
               {note ? <Muted>{`  // ${note}`}</Muted> : null}
               {"\n"}
@@ -119,7 +119,7 @@ function join(nodes: ReactNode[], separator: string): ReactNode {
 
 export function SchemaBlock({ schema, label }: { schema: JsonSchema | undefined; label: string }) {
   return (
-    <pre aria-label={label} tabIndex={0} className="overflow-x-auto rounded-md bg-slate-50 px-3 py-2.5 font-mono text-xs leading-relaxed text-slate-700 ring-1 ring-slate-200">
+    <pre aria-label={label} tabIndex={0} className="overflow-x-auto rounded-md bg-slate-50 dark:bg-slate-800/40 px-3 py-2.5 font-mono text-xs leading-relaxed text-slate-700 dark:text-slate-300 ring-1 ring-slate-200 dark:ring-slate-700">
       {renderSchema(schema)}
     </pre>
   );

@@ -3,8 +3,8 @@ import { buttonClasses } from "../ui/button";
 import { cn } from "../ui/cn";
 
 const control =
-  "block h-9 w-full rounded-md border-0 bg-white px-2.5 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-indigo-600 focus:outline-none";
-const labelClass = "mb-1 block text-xs font-medium text-slate-600";
+  "block h-9 w-full rounded-md border-0 bg-white dark:bg-slate-900 px-2.5 text-sm text-slate-900 dark:text-slate-100 shadow-sm ring-1 ring-slate-300 dark:ring-slate-600 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-indigo-600 focus:outline-none";
+const labelClass = "mb-1 block text-xs font-medium text-slate-600 dark:text-slate-400";
 
 /** The filter values as typed (times as `YYYY-MM-DDTHH:MM`, UTC), echoed back into the form. */
 export type AuditFilterValues = {
@@ -74,7 +74,7 @@ function FilterField({ name, label, hint, value, placeholder, maxLength, type = 
     <div className={cn("min-w-0", className)}>
       <label htmlFor={id} className={labelClass}>
         {label}
-        {hint ? <span className="font-normal text-slate-400"> ({hint})</span> : null}
+        {hint ? <span className="font-normal text-slate-500 dark:text-slate-400"> ({hint})</span> : null}
       </label>
       <input id={id} name={name} type={type} defaultValue={value} placeholder={placeholder} maxLength={maxLength} className={control} />
     </div>

@@ -17,13 +17,13 @@ function actionTone(action: string): BadgeTone {
 function Subject({ type, id, email }: { type: string; id: string; email?: string }) {
   const label = (
     <>
-      <span className="text-slate-500">{type}</span>{" "}
+      <span className="text-slate-500 dark:text-slate-400">{type}</span>{" "}
       {email ? (
-        <span className="text-slate-800" title={id}>
+        <span className="text-slate-800 dark:text-slate-200" title={id}>
           {email}
         </span>
       ) : (
-        <span className="font-mono text-xs break-words text-slate-800">{id}</span>
+        <span className="font-mono text-xs break-words text-slate-800 dark:text-slate-200">{id}</span>
       )}
     </>
   );
@@ -63,7 +63,7 @@ function Actor({ type, id, email }: { type: string; id: string; email?: string }
 function Credential({ credential, tokens }: { credential: string | null; tokens: Map<string, TokenLabel> }) {
   if (!credential)
     return (
-      <span className="text-slate-400" title="None recorded: a system action, or an event recorded before credentials were">
+      <span className="text-slate-500 dark:text-slate-400" title="None recorded: a system action, or an event recorded before credentials were">
         <span aria-hidden="true">—</span>
         <span className="sr-only">none recorded</span>
       </span>
@@ -75,14 +75,14 @@ function Credential({ credential, tokens }: { credential: string | null; tokens:
       <Badge tone="amber">bootstrap token</Badge>
     ) : token ? (
       <span className="block max-w-48">
-        <span className="block truncate text-slate-800">{token.name}</span>
-        <span className="font-mono text-xs text-slate-500">
+        <span className="block truncate text-slate-800 dark:text-slate-200">{token.name}</span>
+        <span className="font-mono text-xs text-slate-500 dark:text-slate-400">
           {token.prefix}…{token.revoked ? " (revoked)" : ""}
         </span>
       </span>
     ) : (
       <span className="whitespace-nowrap">
-        <span className="text-slate-500">{kind === "session" ? "browser session" : kind}</span> <span className="font-mono text-xs">{id.slice(0, 8)}</span>
+        <span className="text-slate-500 dark:text-slate-400">{kind === "session" ? "browser session" : kind}</span> <span className="font-mono text-xs">{id.slice(0, 8)}</span>
       </span>
     );
   return (
@@ -118,8 +118,8 @@ export function AuditTable({
       <TBody>
         {events.map((e) => (
           <TR key={e.id}>
-            <RowHeader className="text-right font-mono text-xs text-slate-500 tabular-nums">{e.seq}</RowHeader>
-            <TD className="text-slate-600">
+            <RowHeader className="text-right font-mono text-xs text-slate-500 dark:text-slate-400 tabular-nums">{e.seq}</RowHeader>
+            <TD className="text-slate-600 dark:text-slate-400">
               <Time iso={e.at} mode="absolute" />
             </TD>
             <TD>
@@ -142,13 +142,13 @@ export function AuditTable({
             <TD>
               {Object.keys(e.payload).length ? (
                 <details>
-                  <summary className="cursor-pointer rounded text-xs font-medium text-indigo-700 hover:underline">View</summary>
-                  <pre className="mt-2 max-h-64 max-w-md overflow-auto rounded bg-slate-50 p-2 font-mono text-[11px] text-slate-700 ring-1 ring-slate-200">
+                  <summary className="cursor-pointer rounded text-xs font-medium text-indigo-700 dark:text-indigo-300 hover:underline">View</summary>
+                  <pre className="mt-2 max-h-64 max-w-md overflow-auto rounded bg-slate-50 dark:bg-slate-800/40 p-2 font-mono text-[11px] text-slate-700 dark:text-slate-300 ring-1 ring-slate-200 dark:ring-slate-700">
                     {JSON.stringify(e.payload, null, 2)}
                   </pre>
                 </details>
               ) : (
-                <span className="text-slate-400">—</span>
+                <span className="text-slate-500 dark:text-slate-400">—</span>
               )}
             </TD>
           </TR>

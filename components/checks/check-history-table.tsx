@@ -28,7 +28,7 @@ export function CheckHistoryTable({ runs, latestIds }: { runs: ChecksView["histo
           <TR key={r.id}>
             <RowHeader className="whitespace-nowrap">
               {checkKindLabel[r.kind] ?? r.kind}
-              {latestIds.has(r.id) ? <span className="ml-1.5 text-xs font-normal text-slate-500">(latest)</span> : null}
+              {latestIds.has(r.id) ? <span className="ml-1.5 text-xs font-normal text-slate-500 dark:text-slate-400">(latest)</span> : null}
             </RowHeader>
             <TD>
               <VerdictBadge status={r.status} verdict={r.verdict} />

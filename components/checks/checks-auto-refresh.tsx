@@ -33,10 +33,10 @@ export function ChecksAutoRefresh({ active, intervalMs = 2000 }: { active: boole
   }, [active, refreshing, tick, intervalMs, router]);
 
   return (
-    <p aria-live="polite" className="inline-flex min-h-5 items-center gap-1.5 text-xs text-slate-500">
+    <p aria-live="polite" className="inline-flex min-h-5 items-center gap-1.5 text-xs text-slate-500 dark:text-slate-400">
       {active ? (
         <>
-          <SpinnerIcon className="size-3.5 text-indigo-500" />
+          <SpinnerIcon className="size-3.5 text-indigo-500 dark:text-indigo-400" />
           Updating…
         </>
       ) : finishedNote ? (

@@ -1,10 +1,8 @@
 // Fairness results per sensitive attribute: the gate metrics, a bar chart of per-group rates with the
 // gates drawn on it, and a table of the same numbers (the table is what screen readers use; the chart
 // is for eyes). Only the parts charted are parsed; anything else in the metrics goes to the generic view.
-//
-// The gate lines are exact, not decoration: a spread max − min ≤ t holds iff every group is at or
-// above max − t, and a ratio min / max ≥ r holds iff every group is at or above r × max. So a judged
-// group whose bar ends left of its panel's line is the group that fails the gate.
+// How each rate is read (which direction is worse, where the gate line sits, which groups fail it) is
+// fairness-reading.ts: only a group on the worse side of a gate is red, and it says so in words.
 import { z } from "zod";
 import { Badge } from "../ui/badge";
 import { cn } from "../ui/cn";
@@ -12,6 +10,7 @@ import { Table, TBody, TD, TH, THead, TR, RowHeader } from "../ui/table";
 import { CheckCircleIcon, XCircleIcon } from "../ui/icons";
 import { fmt3, fmtRate } from "@/lib/format/numbers";
 import { GenericMetrics, isRecord } from "./metrics-view";
+import { rateMetrics, readRate, worseText } from "./fairness-reading";
 
 const rate = z.number().nullable().optional();
 
@@ -48,93 +47,80 @@ type FairnessThresholds = z.infer<typeof thresholdsSchema>;
 
 const evaluationSchema = z.object({ path: z.string(), format: z.string().optional(), label: z.string().optional(), sensitive: z.array(z.string()).optional() });
 
-type RateKey = "selectionRate" | "truePositiveRate" | "falsePositiveRate" | "falseNegativeRate";
-
-const panels: { key: RateKey; label: string; gate: "dp" | "eod" | null }[] = [
-  { key: "selectionRate", label: "Selection rate", gate: "dp" },
-  { key: "truePositiveRate", label: "True positive rate (TPR)", gate: "eod" },
-  { key: "falsePositiveRate", label: "False positive rate (FPR)", gate: "eod" },
-  { key: "falseNegativeRate", label: "False negative rate (FNR)", gate: null },
-];
-
 function isJudged(name: string, g: Group, attribute: Attribute): boolean {
   if (attribute.judgedGroups) return attribute.judgedGroups.includes(name);
   return !g.tooSmall;
 }
 
-/** Where the gate line sits for one panel, or null when the gate does not apply (fewer than two judged values). */
-function gateFloor(attribute: Attribute, key: RateKey, gate: "dp" | "eod" | null, t: FairnessThresholds): { floor: number; text: string } | null {
-  if (!gate) return null;
-  const values = Object.entries(attribute.groups)
-    .filter(([name, g]) => isJudged(name, g, attribute))
-    .map(([, g]) => g[key])
-    .filter((v): v is number => typeof v === "number" && Number.isFinite(v));
-  if (values.length < 2) return null;
-  const max = Math.max(...values);
-  if (gate === "dp" && t.minDemographicParityRatio !== undefined)
-    return { floor: max * t.minDemographicParityRatio, text: `gate: ≥ ${fmtRate(t.minDemographicParityRatio)} × highest (${fmtRate(max)}) = ${fmtRate(max * t.minDemographicParityRatio)}` };
-  if (gate === "eod" && t.maxEqualizedOddsDifference !== undefined)
-    return {
-      floor: Math.max(0, max - t.maxEqualizedOddsDifference),
-      text: `gate: within ${fmtRate(t.maxEqualizedOddsDifference)} of highest (${fmtRate(max)}), ≥ ${fmtRate(Math.max(0, max - t.maxEqualizedOddsDifference))}`,
-    };
-  return null;
+function reading(attribute: Attribute, metric: (typeof rateMetrics)[number], thresholds: FairnessThresholds) {
+  return readRate(
+    Object.entries(attribute.groups).map(([name, g]) => [name, g[metric.key], isJudged(name, g, attribute)]),
+    metric,
+    thresholds,
+  );
 }
 
 const ticks = [0, 0.25, 0.5, 0.75, 1];
+const HATCH = "bg-[repeating-linear-gradient(135deg,#cbd5e1_0_4px,#e2e8f0_4px_8px)] dark:bg-[repeating-linear-gradient(135deg,#475569_0_4px,#334155_4px_8px)]";
 
-function RatePanel({ attribute, panel, thresholds }: { attribute: Attribute; panel: (typeof panels)[number]; thresholds: FairnessThresholds }) {
-  const gate = gateFloor(attribute, panel.key, panel.gate, thresholds);
+function RatePanel({ attribute, metric, thresholds }: { attribute: Attribute; metric: (typeof rateMetrics)[number]; thresholds: FairnessThresholds }) {
+  const { gate, groups } = reading(attribute, metric, thresholds);
   const entries = Object.entries(attribute.groups);
   return (
-    <div className="rounded-lg bg-slate-50/60 p-3 ring-1 ring-slate-200">
-      <p className="text-xs font-semibold text-slate-700">{panel.label}</p>
-      <p className="mb-2 min-h-4 text-[11px] text-slate-500">
-        {gate ? gate.text : panel.key === "falseNegativeRate" ? "1 − TPR: gated through the TPR spread" : panel.gate ? "no gate: fewer than two judged groups" : null}
+    <div className="rounded-lg bg-slate-50/60 p-3 ring-1 ring-slate-200 dark:bg-slate-800/40 dark:ring-slate-700" data-metric={metric.key}>
+      <p className="text-xs font-semibold text-slate-800 dark:text-slate-200">
+        {metric.label} <span className="font-normal text-slate-600 dark:text-slate-400">· {worseText[metric.worse]}</span>
       </p>
-      <div>
+      <p className="mb-2 min-h-4 text-[11px] text-slate-600 dark:text-slate-400">
+        {gate ? gate.text : metric.gate ? "No gate: fewer than two judged groups" : "Reported, not gated"}
+      </p>
+      <div className="space-y-1">
         {entries.map(([name, g]) => {
-          const value = g[panel.key];
+          const value = g[metric.key];
           const judged = isJudged(name, g, attribute);
-          const below = judged && gate !== null && typeof value === "number" && value < gate.floor - 1e-12;
+          const read = groups.get(name);
+          const worse = read?.worse ?? false;
           const width = typeof value === "number" && Number.isFinite(value) ? Math.min(Math.max(value, 0), 1) * 100 : 0;
           return (
-            <div key={name} className="flex items-center gap-2 text-xs">
-              <span className={cn("w-20 shrink-0 truncate text-right font-medium", judged ? "text-slate-700" : "text-slate-400")} title={name}>
+            <div key={name} className="grid grid-cols-[4.5rem_minmax(0,1fr)] items-center gap-x-2 text-xs sm:grid-cols-[5rem_minmax(6rem,1fr)_minmax(0,15rem)]">
+              <span className={cn("truncate text-right font-medium", judged ? "text-slate-800 dark:text-slate-200" : "text-slate-600 dark:text-slate-400")} title={name}>
                 {name}
               </span>
-              <div className="relative flex-1 py-[3px]">
-                <div className="relative h-3.5 rounded-sm bg-white ring-1 ring-slate-200 ring-inset">
+              <div className="relative py-[3px]">
+                <div className="relative h-3.5 rounded-sm bg-white ring-1 ring-slate-300 ring-inset dark:bg-slate-900 dark:ring-slate-600">
                   {typeof value === "number" ? (
                     <div
-                      className={cn(
-                        "h-full rounded-sm",
-                        !judged ? "bg-[repeating-linear-gradient(135deg,#cbd5e1_0_4px,#e2e8f0_4px_8px)]" : below ? "bg-red-500" : "bg-indigo-500",
-                      )}
+                      className={cn("h-full rounded-sm", !judged ? HATCH : worse ? "bg-red-600 dark:bg-red-500" : "bg-indigo-500 dark:bg-indigo-400")}
                       style={{ width: `${width}%` }}
                     />
                   ) : null}
                 </div>
-                {gate ? <div className="absolute inset-y-0 border-l-2 border-dashed border-slate-800/70" style={{ left: `${Math.min(gate.floor, 1) * 100}%` }} /> : null}
+                {gate ? (
+                  <div className="absolute inset-y-0 border-l-2 border-dashed border-slate-800/70 dark:border-slate-200/80" style={{ left: `${Math.min(Math.max(gate.at, 0), 1) * 100}%` }} />
+                ) : null}
               </div>
-              <span className={cn("w-24 shrink-0 font-mono tabular-nums", below ? "font-semibold text-red-700" : judged ? "text-slate-700" : "text-slate-400")}>
-                {fmtRate(value)}
-                {below ? " ✕ below" : !judged ? " small" : ""}
+              <span
+                className={cn(
+                  "col-start-2 sm:col-start-3",
+                  worse ? "font-semibold text-red-700 dark:text-red-300" : judged ? "text-slate-700 dark:text-slate-300" : "text-slate-600 dark:text-slate-400",
+                )}
+              >
+                <span className="font-mono tabular-nums">{fmtRate(value)}</span>
+                {worse ? " ✕" : ""} {!judged ? "— too small, not judged" : typeof value !== "number" ? "— undefined" : read ? `— ${read.text}` : ""}
               </span>
             </div>
           );
         })}
       </div>
-      <div className="mt-1 flex items-start gap-2 text-[10px] text-slate-400">
-        <span className="w-20 shrink-0" />
-        <div className="relative h-3 flex-1">
+      <div className="mt-1 grid grid-cols-[4.5rem_minmax(0,1fr)] gap-x-2 text-[10px] text-slate-600 sm:grid-cols-[5rem_minmax(6rem,1fr)_minmax(0,15rem)] dark:text-slate-400">
+        <span />
+        <div className="relative h-3">
           {ticks.map((t) => (
             <span key={t} className="absolute -translate-x-1/2 tabular-nums" style={{ left: `${t * 100}%` }}>
               {t}
             </span>
           ))}
         </div>
-        <span className="w-24 shrink-0" />
       </div>
     </div>
   );
@@ -144,12 +130,12 @@ function GateResult({ label, value, threshold, direction, notJudged }: { label: 
   const judged = typeof value === "number";
   const ok = judged && threshold !== undefined ? (direction === "min" ? value >= threshold : value <= threshold) : null;
   return (
-    <div className="rounded-lg px-3 py-2 ring-1 ring-slate-200">
-      <dt className="text-xs text-slate-500">{label}</dt>
+    <div className="rounded-lg px-3 py-2 ring-1 ring-slate-200 dark:ring-slate-700">
+      <dt className="text-xs text-slate-500 dark:text-slate-400">{label}</dt>
       <dd className="mt-0.5 flex flex-wrap items-center gap-2">
-        <span className="font-mono text-base font-semibold text-slate-900 tabular-nums">{fmtRate(value)}</span>
+        <span className="font-mono text-base font-semibold text-slate-900 dark:text-slate-100 tabular-nums">{fmtRate(value)}</span>
         {threshold !== undefined ? (
-          <span className="text-xs text-slate-500">
+          <span className="text-xs text-slate-500 dark:text-slate-400">
             gate {direction === "min" ? "≥" : "≤"} {fmtRate(threshold)}
           </span>
         ) : null}
@@ -164,7 +150,7 @@ function GateResult({ label, value, threshold, direction, notJudged }: { label: 
             Fail
           </Badge>
         ) : !judged ? (
-          <span className="text-xs text-slate-500">{notJudged}</span>
+          <span className="text-xs text-slate-500 dark:text-slate-400">{notJudged}</span>
         ) : null}
       </dd>
     </div>
@@ -173,37 +159,42 @@ function GateResult({ label, value, threshold, direction, notJudged }: { label: 
 
 function Reported({ label, value }: { label: string; value: number | null | undefined }) {
   return (
-    <div className="rounded-lg px-3 py-2 ring-1 ring-slate-200">
-      <dt className="text-xs text-slate-500">{label}</dt>
+    <div className="rounded-lg px-3 py-2 ring-1 ring-slate-200 dark:ring-slate-700">
+      <dt className="text-xs text-slate-500 dark:text-slate-400">{label}</dt>
       <dd className="mt-0.5 flex items-center gap-2">
-        <span className="font-mono text-base font-semibold text-slate-900 tabular-nums">{fmtRate(value)}</span>
-        <span className="text-xs text-slate-500">reported</span>
+        <span className="font-mono text-base font-semibold text-slate-900 dark:text-slate-100 tabular-nums">{fmtRate(value)}</span>
+        <span className="text-xs text-slate-500 dark:text-slate-400">reported</span>
       </dd>
     </div>
   );
 }
 
-export function FairnessTable({ attributeName, attribute }: { attributeName: string; attribute: Attribute }) {
+const tableMetrics = ["selectionRate", "truePositiveRate", "falsePositiveRate", "falseNegativeRate", "precision", "accuracy"] as const;
+
+export function FairnessTable({ attributeName, attribute, thresholds = {} }: { attributeName: string; attribute: Attribute; thresholds?: FairnessThresholds }) {
+  const metrics = tableMetrics.map((k) => rateMetrics.find((m) => m.key === k)!);
+  const readings = new Map(metrics.map((m) => [m.key, reading(attribute, m, thresholds)]));
   return (
-    <Table caption={`Per-group fairness metrics for ${attributeName}`} className="rounded-lg ring-1 ring-slate-200">
+    <Table caption={`Per-group fairness metrics for ${attributeName}`} className="rounded-lg ring-1 ring-slate-200 dark:ring-slate-700">
       <THead>
         <TH>Group</TH>
         <TH className="text-right">n</TH>
         <TH className="text-right">Base rate</TH>
-        <TH className="text-right">Selection rate</TH>
-        <TH className="text-right">TPR</TH>
-        <TH className="text-right">FPR</TH>
-        <TH className="text-right">FNR</TH>
-        <TH className="text-right">Precision</TH>
-        <TH className="text-right">Accuracy</TH>
+        {metrics.map((m) => (
+          <TH key={m.key} className="text-right">
+            {m.short}
+            {/* The direction, in the header: screen readers use this table instead of the chart. */}
+            <span className="block text-[10px] font-normal tracking-normal normal-case">{m.worse === "either" ? "gap matters" : worseText[m.worse]}</span>
+          </TH>
+        ))}
       </THead>
       <TBody>
         {Object.entries(attribute.groups).map(([name, g]) => {
           const judged = isJudged(name, g, attribute);
-          const cell = cn("text-right font-mono tabular-nums", !judged && "text-slate-400");
+          const cell = cn("text-right font-mono tabular-nums", !judged && "text-slate-600 dark:text-slate-400");
           return (
             <TR key={name}>
-              <RowHeader className={cn("whitespace-nowrap", !judged && "text-slate-500")}>
+              <RowHeader className={cn("whitespace-nowrap", !judged && "text-slate-600 dark:text-slate-400")}>
                 {name}
                 {!judged ? (
                   <Badge tone="neutral" className="ml-2" title="Fewer rows than the policy's minimum group size: reported, not judged">
@@ -213,12 +204,15 @@ export function FairnessTable({ attributeName, attribute }: { attributeName: str
               </RowHeader>
               <TD className={cell}>{fmt3(g.n)}</TD>
               <TD className={cell}>{fmtRate(g.baseRate)}</TD>
-              <TD className={cell}>{fmtRate(g.selectionRate)}</TD>
-              <TD className={cell}>{fmtRate(g.truePositiveRate)}</TD>
-              <TD className={cell}>{fmtRate(g.falsePositiveRate)}</TD>
-              <TD className={cell}>{fmtRate(g.falseNegativeRate)}</TD>
-              <TD className={cell}>{fmtRate(g.precision)}</TD>
-              <TD className={cell}>{fmtRate(g.accuracy)}</TD>
+              {metrics.map((m) => {
+                const worse = readings.get(m.key)?.groups.get(name)?.worse ?? false;
+                return (
+                  <TD key={m.key} className={cn(cell, worse && "font-semibold text-red-700 dark:text-red-300")}>
+                    {fmtRate(g[m.key])}
+                    {worse ? <span className="ml-1 font-sans text-xs">✕ worse</span> : null}
+                  </TD>
+                );
+              })}
             </TR>
           );
         })}
@@ -233,9 +227,9 @@ export function FairnessChart({ attributeName, attribute, thresholds }: { attrib
   const notJudged = `not judged: fewer than two groups${thresholds.minGroupSize !== undefined ? ` of ≥ ${thresholds.minGroupSize} rows` : ""}`;
   return (
     <section aria-label={`Sensitive attribute ${attributeName}`} className="space-y-3" data-fairness-attribute={attributeName}>
-      <h4 className="text-sm font-semibold text-slate-900">
-        Sensitive attribute <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[13px]">{attributeName}</code>
-        <span className="ml-2 text-xs font-normal text-slate-500">
+      <h4 className="text-sm font-semibold text-slate-900 dark:text-slate-100">
+        Sensitive attribute <code className="rounded bg-slate-100 dark:bg-slate-800 px-1.5 py-0.5 font-mono text-[13px]">{attributeName}</code>
+        <span className="ml-2 text-xs font-normal text-slate-500 dark:text-slate-400">
           {Object.keys(attribute.groups).length} groups{smallCount ? `, ${smallCount} too small to judge` : ""}
         </span>
       </h4>
@@ -246,28 +240,28 @@ export function FairnessChart({ attributeName, attribute, thresholds }: { attrib
         <Reported label="Equal opportunity difference" value={attribute.equalOpportunityDifference} />
       </dl>
       <figure className="space-y-2">
-        <div aria-hidden="true" className="grid gap-3 md:grid-cols-2">
-          {panels.map((p) => (
-            <RatePanel key={p.key} attribute={attribute} panel={p} thresholds={thresholds} />
+        <div aria-hidden="true" className="grid gap-3 xl:grid-cols-2">
+          {rateMetrics.map((m) => (
+            <RatePanel key={m.key} attribute={attribute} metric={m} thresholds={thresholds} />
           ))}
         </div>
-        <figcaption className="flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-slate-500">
+        <figcaption className="flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-slate-600 dark:text-slate-400">
           <span className="inline-flex items-center gap-1.5">
-            <span aria-hidden="true" className="inline-block h-2.5 w-4 rounded-sm bg-indigo-500" /> judged group
+            <span aria-hidden="true" className="inline-block h-2.5 w-4 rounded-sm bg-indigo-500 dark:bg-indigo-400" /> judged group
           </span>
           <span className="inline-flex items-center gap-1.5">
-            <span aria-hidden="true" className="inline-block h-2.5 w-4 rounded-sm bg-red-500" /> below the gate
+            <span aria-hidden="true" className="inline-block h-2.5 w-4 rounded-sm bg-red-600 dark:bg-red-500" /> ✕ worse side of the gate (fails it)
           </span>
           <span className="inline-flex items-center gap-1.5">
-            <span aria-hidden="true" className="inline-block h-2.5 w-4 rounded-sm bg-[repeating-linear-gradient(135deg,#cbd5e1_0_3px,#e2e8f0_3px_6px)]" /> too small, not judged
+            <span aria-hidden="true" className={cn("inline-block h-2.5 w-4 rounded-sm", HATCH)} /> too small, not judged
           </span>
           <span className="inline-flex items-center gap-1.5">
-            <span aria-hidden="true" className="inline-block h-3 border-l-2 border-dashed border-slate-800/70" /> gate line
+            <span aria-hidden="true" className="inline-block h-3 border-l-2 border-dashed border-slate-800/70 dark:border-slate-200/80" /> gate line
           </span>
-          <span className="sr-only">The table below lists the same per-group numbers.</span>
+          <span className="sr-only">The table below lists the same per-group numbers, with the direction that is worse for each rate.</span>
         </figcaption>
       </figure>
-      <FairnessTable attributeName={attributeName} attribute={attribute} />
+      <FairnessTable attributeName={attributeName} attribute={attribute} thresholds={thresholds} />
     </section>
   );
 }
@@ -284,7 +278,7 @@ export function FairnessDetails({ metrics, thresholds }: { metrics: Record<strin
   const unparsed = parsed.filter(([, r]) => !r.success);
   return (
     <div className="space-y-6">
-      <p className="text-sm text-slate-600">
+      <p className="text-sm text-slate-600 dark:text-slate-400">
         {typeof metrics.rows === "number" ? <>{fmt3(metrics.rows)} labelled rows</> : "Rows"}
         {evaluation.success ? (
           <>

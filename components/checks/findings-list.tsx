@@ -10,9 +10,9 @@ type Finding = CheckRunView["findings"][number];
 const severityRank: Record<Finding["severity"], number> = { error: 0, warning: 1, info: 2 };
 
 const severityLook: Record<Finding["severity"], { label: string; Icon: typeof InfoIcon; icon: string; box: string }> = {
-  error: { label: "Error", Icon: XCircleIcon, icon: "text-red-600", box: "border-l-red-500" },
-  warning: { label: "Warning", Icon: AlertIcon, icon: "text-amber-600", box: "border-l-amber-500" },
-  info: { label: "Info", Icon: InfoIcon, icon: "text-sky-600", box: "border-l-sky-400" },
+  error: { label: "Error", Icon: XCircleIcon, icon: "text-red-600 dark:text-red-400", box: "border-l-red-500" },
+  warning: { label: "Warning", Icon: AlertIcon, icon: "text-amber-600 dark:text-amber-400", box: "border-l-amber-500" },
+  info: { label: "Info", Icon: InfoIcon, icon: "text-sky-600 dark:text-sky-400", box: "border-l-sky-400" },
 };
 
 export function sortFindings(findings: readonly Finding[]): Finding[] {
@@ -25,32 +25,32 @@ export function FindingsList({ findings, emptyText = "No findings.", title = "Fi
   return (
     <div>
       {title ? (
-        <h4 className="mb-2 flex flex-wrap items-baseline gap-x-2 text-sm font-semibold text-slate-900">
+        <h4 className="mb-2 flex flex-wrap items-baseline gap-x-2 text-sm font-semibold text-slate-900 dark:text-slate-100">
           {title}
           {counts.length ? (
-            <span className="text-xs font-normal text-slate-500">{counts.map(([s, n]) => `${n} ${severityLook[s].label.toLowerCase()}${n > 1 ? "s" : ""}`).join(", ")}</span>
+            <span className="text-xs font-normal text-slate-500 dark:text-slate-400">{counts.map(([s, n]) => `${n} ${severityLook[s].label.toLowerCase()}${n > 1 ? "s" : ""}`).join(", ")}</span>
           ) : null}
         </h4>
       ) : null}
       {sorted.length === 0 ? (
-        <p className="text-sm text-slate-500">{emptyText}</p>
+        <p className="text-sm text-slate-500 dark:text-slate-400">{emptyText}</p>
       ) : (
         <ul className="space-y-2">
           {sorted.map((f, i) => {
             const look = severityLook[f.severity] ?? severityLook.info;
             return (
-              <li key={`${f.code}-${i}`} className={cn("rounded-md border border-l-4 border-slate-200 bg-white px-3 py-2", look.box)}>
+              <li key={`${f.code}-${i}`} className={cn("rounded-md border border-l-4 border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900 px-3 py-2", look.box)}>
                 <div className="flex gap-2">
                   <look.Icon className={cn("mt-0.5 size-4 shrink-0", look.icon)} />
                   <div className="min-w-0 flex-1 text-sm">
-                    <p className="text-slate-800">
+                    <p className="text-slate-800 dark:text-slate-200">
                       <span className="font-semibold">{look.label}:</span> {f.message}
                     </p>
-                    <p className="mt-0.5 font-mono text-[11px] text-slate-500">{f.code}</p>
+                    <p className="mt-0.5 font-mono text-[11px] text-slate-500 dark:text-slate-400">{f.code}</p>
                     {f.details && Object.keys(f.details).length ? (
                       <details className="mt-1.5">
-                        <summary className="cursor-pointer rounded text-xs font-medium text-slate-600 hover:text-slate-900">Details</summary>
-                        <pre tabIndex={0} className="mt-1.5 max-h-72 overflow-auto rounded bg-slate-50 p-2 font-mono text-[12px] leading-relaxed text-slate-700 ring-1 ring-slate-200">
+                        <summary className="cursor-pointer rounded text-xs font-medium text-slate-600 dark:text-slate-400 hover:text-slate-900 dark:hover:text-slate-100">Details</summary>
+                        <pre tabIndex={0} className="mt-1.5 max-h-72 overflow-auto rounded bg-slate-50 dark:bg-slate-800/40 p-2 font-mono text-[12px] leading-relaxed text-slate-700 dark:text-slate-300 ring-1 ring-slate-200 dark:ring-slate-700">
                           {JSON.stringify(f.details, null, 2)}
                         </pre>
                       </details>

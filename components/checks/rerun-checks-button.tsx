@@ -49,7 +49,7 @@ export function RerunChecksButton({
         {pending ? <SpinnerIcon className="size-3.5" /> : <RefreshIcon className="size-3.5" />}
         {pending ? "Queuing…" : label}
       </Button>
-      <span id={`rerun-${kind ?? "all"}-status`} role="status" className={cn("max-w-64 text-right text-xs", result && "mt-1", result?.ok ? "text-emerald-700" : "text-red-700")}>
+      <span id={`rerun-${kind ?? "all"}-status`} role="status" className={cn("max-w-64 text-right text-xs", result && "mt-1", result?.ok ? "text-emerald-700 dark:text-emerald-300" : "text-red-700 dark:text-red-300")}>
         {result?.message ?? ""}
       </span>
     </span>

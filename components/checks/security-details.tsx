@@ -44,7 +44,7 @@ export function SecurityDetails({ metrics }: { metrics: Record<string, unknown> 
           [
             "Artifact size",
             <span key="s">
-              {bytes(m.artifactBytes)} <span className="text-slate-500">of {bytes(m.limitBytes)} allowed</span>
+              {bytes(m.artifactBytes)} <span className="text-slate-500 dark:text-slate-400">of {bytes(m.limitBytes)} allowed</span>
             </span>,
           ],
           ...(m.picklesScanned !== undefined
@@ -52,7 +52,7 @@ export function SecurityDetails({ metrics }: { metrics: Record<string, unknown> 
             : []),
           [
             "Other files scanned",
-            m.extraFilesScanned?.length ? <span key="x" className="font-mono text-xs">{m.extraFilesScanned.join(", ")}</span> : <span key="x" className="text-slate-400">none looked like a pickle</span>,
+            m.extraFilesScanned?.length ? <span key="x" className="font-mono text-xs">{m.extraFilesScanned.join(", ")}</span> : <span key="x" className="text-slate-500 dark:text-slate-400">none looked like a pickle</span>,
           ],
           ...(m.safetensors
             ? ([
@@ -68,8 +68,8 @@ export function SecurityDetails({ metrics }: { metrics: Record<string, unknown> 
       />
       {m.imports?.length ? (
         <div>
-          <h4 className="mb-2 text-sm font-semibold text-slate-900">
-            Pickle imports <span className="text-xs font-normal text-slate-500">{m.imports.length} distinct</span>
+          <h4 className="mb-2 text-sm font-semibold text-slate-900 dark:text-slate-100">
+            Pickle imports <span className="text-xs font-normal text-slate-500 dark:text-slate-400">{m.imports.length} distinct</span>
           </h4>
           <ul className="flex flex-wrap gap-1.5" aria-label="Imports found in pickles">
             {m.imports.map((name) => (
@@ -90,9 +90,9 @@ export function SecurityDetails({ metrics }: { metrics: Record<string, unknown> 
       ) : null}
       {m.onnx ? (
         <div>
-          <h4 className="mb-2 text-sm font-semibold text-slate-900">ONNX external data</h4>
+          <h4 className="mb-2 text-sm font-semibold text-slate-900 dark:text-slate-100">ONNX external data</h4>
           {refs.length ? (
-            <Table caption="Tensors the ONNX model stores in external files" className="rounded-lg ring-1 ring-slate-200">
+            <Table caption="Tensors the ONNX model stores in external files" className="rounded-lg ring-1 ring-slate-200 dark:ring-slate-700">
               <THead>
                 <TH>Tensor</TH>
                 <TH>Location</TH>
@@ -103,13 +103,13 @@ export function SecurityDetails({ metrics }: { metrics: Record<string, unknown> 
                   <TR key={`${r.tensor}-${i}`}>
                     <RowHeader className="font-mono text-xs">{r.tensor}</RowHeader>
                     <TD className="font-mono text-xs">{r.location ?? "—"}</TD>
-                    <TD className="font-mono text-xs">{r.resolvedPath ?? <span className="text-red-700">outside the envelope</span>}</TD>
+                    <TD className="font-mono text-xs">{r.resolvedPath ?? <span className="text-red-700 dark:text-red-300">outside the envelope</span>}</TD>
                   </TR>
                 ))}
               </TBody>
             </Table>
           ) : (
-            <p className="text-sm text-slate-600">None: every tensor is stored inside the model file.</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">None: every tensor is stored inside the model file.</p>
           )}
         </div>
       ) : null}

@@ -47,7 +47,7 @@ function show(value: unknown): string {
 const MAX_MISMATCH_ROWS = 50;
 
 function PassFail({ ok, yes, no }: { ok: boolean | null | undefined; yes: string; no: string }) {
-  if (ok === null || ok === undefined) return <span className="text-slate-400">not checked</span>;
+  if (ok === null || ok === undefined) return <span className="text-slate-500 dark:text-slate-400">not checked</span>;
   return ok ? (
     <Badge tone="green">
       <CheckCircleIcon className="size-3.5" />
@@ -83,7 +83,7 @@ export function ValidationDetails({ metrics, findings }: { metrics: Record<strin
     <div className="space-y-5">
       <div className="grid gap-5 lg:grid-cols-2">
         <div>
-          <h4 className="mb-2 text-sm font-semibold text-slate-900">Model file</h4>
+          <h4 className="mb-2 text-sm font-semibold text-slate-900 dark:text-slate-100">Model file</h4>
           <KeyValueList
             entries={[
               ["ONNX IR version", <span key="ir" className="font-mono">{fmt3(m.irVersion)}</span>],
@@ -94,10 +94,10 @@ export function ValidationDetails({ metrics, findings }: { metrics: Record<strin
                     {opsets.map(([d, v]) => `${d} ${v}`).join(", ")}
                   </span>
                 ) : (
-                  <span key="op" className="text-slate-400">—</span>
+                  <span key="op" className="text-slate-500 dark:text-slate-400">—</span>
                 ),
               ],
-              ["Producer", <span key="p">{m.producer ?? <span className="text-slate-400">—</span>}</span>],
+              ["Producer", <span key="p">{m.producer ?? <span className="text-slate-500 dark:text-slate-400">—</span>}</span>],
               ["Size", <span key="s">{m.artifactBytes !== undefined ? formatBytes(m.artifactBytes) : "—"}</span>],
               ["Graph", <span key="g">{m.graph?.nodes !== undefined ? `${fmt3(m.graph.nodes)} nodes` : "—"}</span>],
               ["Inputs", <span key="i" className="font-mono text-xs">{(m.inputs ?? m.graph?.inputs)?.join(", ") || "—"}</span>],
@@ -106,7 +106,7 @@ export function ValidationDetails({ metrics, findings }: { metrics: Record<strin
           />
         </div>
         <div>
-          <h4 className="mb-2 text-sm font-semibold text-slate-900">Behaviour</h4>
+          <h4 className="mb-2 text-sm font-semibold text-slate-900 dark:text-slate-100">Behaviour</h4>
           <KeyValueList
             entries={[
               [
@@ -119,7 +119,7 @@ export function ValidationDetails({ metrics, findings }: { metrics: Record<strin
                     </span>
                   </span>
                 ) : (
-                  <span key="tv" className="text-slate-400">none declared</span>
+                  <span key="tv" className="text-slate-500 dark:text-slate-400">none declared</span>
                 ),
               ],
               [
@@ -136,7 +136,7 @@ export function ValidationDetails({ metrics, findings }: { metrics: Record<strin
                     <span title="Each feature at min, max, just outside its range and missing (when nullable)">{fmt3(m.probes.rows)} probe rows</span>
                   </span>
                 ) : (
-                  <span key="pr" className="text-slate-400">not run (no input schema)</span>
+                  <span key="pr" className="text-slate-500 dark:text-slate-400">not run (no input schema)</span>
                 ),
               ],
               ["Deterministic", <PassFail key="d" ok={m.deterministic} yes="Two runs agree" no="Runs disagree" />],
@@ -147,11 +147,11 @@ export function ValidationDetails({ metrics, findings }: { metrics: Record<strin
 
       {mismatches.length ? (
         <div>
-          <h4 className="mb-2 text-sm font-semibold text-slate-900">
+          <h4 className="mb-2 text-sm font-semibold text-slate-900 dark:text-slate-100">
             Failing test vector cases
-            {mismatches.length > MAX_MISMATCH_ROWS ? <span className="ml-2 text-xs font-normal text-slate-500">first {MAX_MISMATCH_ROWS} of {mismatches.length}</span> : null}
+            {mismatches.length > MAX_MISMATCH_ROWS ? <span className="ml-2 text-xs font-normal text-slate-500 dark:text-slate-400">first {MAX_MISMATCH_ROWS} of {mismatches.length}</span> : null}
           </h4>
-          <Table caption="Failing test vector cases: expected versus actual output" className="rounded-lg ring-1 ring-slate-200">
+          <Table caption="Failing test vector cases: expected versus actual output" className="rounded-lg ring-1 ring-slate-200 dark:ring-slate-700">
             <THead>
               <TH>Case</TH>
               <TH>Output</TH>
@@ -165,7 +165,7 @@ export function ValidationDetails({ metrics, findings }: { metrics: Record<strin
                   <RowHeader className="font-mono">#{c.case}</RowHeader>
                   <TD className="font-mono text-xs">{c.output ?? "—"}</TD>
                   <TD className="max-w-xs font-mono text-xs break-all">{show(c.expected)}</TD>
-                  <TD className="max-w-xs font-mono text-xs break-all text-red-700">{show(c.actual)}</TD>
+                  <TD className="max-w-xs font-mono text-xs break-all text-red-700 dark:text-red-300">{show(c.actual)}</TD>
                   <TD className="text-right font-mono text-xs tabular-nums">{c.absError === null || c.absError === undefined ? "—" : c.absError.toExponential(2)}</TD>
                 </TR>
               ))}
@@ -175,9 +175,9 @@ export function ValidationDetails({ metrics, findings }: { metrics: Record<strin
       ) : null}
 
       <div>
-        <h4 className="mb-2 text-sm font-semibold text-slate-900">Latency</h4>
+        <h4 className="mb-2 text-sm font-semibold text-slate-900 dark:text-slate-100">Latency</h4>
         {latency.length ? (
-          <Table caption="Inference latency percentiles by batch size" className="max-w-xl rounded-lg ring-1 ring-slate-200">
+          <Table caption="Inference latency percentiles by batch size" className="max-w-xl rounded-lg ring-1 ring-slate-200 dark:ring-slate-700">
             <THead>
               <TH>Batch size</TH>
               <TH className="text-right">p50</TH>
@@ -201,9 +201,9 @@ export function ValidationDetails({ metrics, findings }: { metrics: Record<strin
             </TBody>
           </Table>
         ) : (
-          <p className="text-sm text-slate-500">Not measured.</p>
+          <p className="text-sm text-slate-500 dark:text-slate-400">Not measured.</p>
         )}
-        <p className="mt-1.5 text-xs text-slate-500">Measured on the registry&apos;s worker, after a warm-up run; informational, never a gate.</p>
+        <p className="mt-1.5 text-xs text-slate-500 dark:text-slate-400">Measured on the registry&apos;s worker, after a warm-up run; informational, never a gate.</p>
       </div>
 
       <GenericMetrics title="Other metrics" metrics={metrics} omit={known} />

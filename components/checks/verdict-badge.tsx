@@ -19,6 +19,11 @@ const pendingLook: Record<Exclude<RunStatus, "finished">, Look> = {
   running: { tone: "indigo", label: "Running", Icon: SpinnerIcon, title: "A worker is running this check" },
 };
 
+/** A finished run's verdict as the badge words it ("Passed", "Failed", …). */
+export function verdictLabel(verdict: Verdict | null): string {
+  return (verdict ? verdictLook[verdict] : verdictLook.error).label.toLowerCase();
+}
+
 export function VerdictBadge({ status, verdict, className }: { status: RunStatus; verdict: Verdict | null; className?: string }) {
   const look = status !== "finished" ? pendingLook[status] : verdict ? verdictLook[verdict] : verdictLook.error;
   return (
@@ -59,7 +64,7 @@ export function CheckProgress({ kindLabel, progress, message, status }: { kindLa
         aria-valuemax={100}
         aria-valuenow={percent ?? 0}
         aria-valuetext={percent === null ? text : `${percent}%: ${text}`}
-        className="h-1.5 overflow-hidden rounded-full bg-slate-200"
+        className="h-1.5 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700"
       >
         <div
           className={
@@ -71,7 +76,7 @@ export function CheckProgress({ kindLabel, progress, message, status }: { kindLa
           style={percent === null ? undefined : { width: `${Math.max(percent, 2)}%` }}
         />
       </div>
-      <p className="mt-1 flex justify-between gap-2 text-xs text-slate-500">
+      <p className="mt-1 flex justify-between gap-2 text-xs text-slate-500 dark:text-slate-400">
         <span className="truncate">{text}</span>
         {percent !== null ? <span className="tabular-nums">{percent}%</span> : null}
       </p>

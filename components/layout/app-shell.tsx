@@ -3,9 +3,12 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import type { Actor } from "@/lib/auth/roles";
 import { CubeIcon } from "../ui/icons";
+import { mainNav } from "./main-nav";
+import { MobileMenu } from "./mobile-menu";
 import { NavLink } from "./nav-link";
 import { UserMenu } from "./user-menu";
 
+<<<<<<< HEAD
 export function AppShell({
   actor,
   canManageUsers = false,
@@ -17,6 +20,10 @@ export function AppShell({
   canManageWebhooks?: boolean;
   children: ReactNode;
 }) {
+=======
+export function AppShell({ actor, canManageUsers = false, children }: { actor: Actor | undefined; canManageUsers?: boolean; children: ReactNode }) {
+  const hasPassword = actor ? !("hasPassword" in actor) || actor.hasPassword !== false : true;
+>>>>>>> review-ui
   return (
     <div className="flex min-h-screen flex-col">
       {/* Off-screen until focused (the first Tab on every page), then slides into view. */}
@@ -26,53 +33,50 @@ export function AppShell({
       >
         Skip to content
       </a>
-      <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/95 backdrop-blur">
+      <header className="sticky top-0 z-10 border-b border-slate-200 dark:border-slate-700 bg-white/95 dark:bg-slate-900/95 backdrop-blur">
         <div className="mx-auto flex h-14 max-w-7xl items-center gap-4 px-4 sm:gap-8 sm:px-6 lg:px-8">
-          <Link href="/" className="flex items-center gap-2 rounded-md font-semibold text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-500">
+          <Link href="/" className="flex items-center gap-2 rounded-md font-semibold text-slate-900 dark:text-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500">
             <span className="flex size-7 items-center justify-center rounded-md bg-indigo-600 text-white">
               <CubeIcon className="size-4.5" />
             </span>
             <span className="sr-only sm:not-sr-only">Model Registry</span>
           </Link>
-          {/* On a phone the links scroll sideways inside the bar rather than widening the page. */}
-          <nav aria-label="Main" className="relative flex min-w-0 flex-1 items-center overflow-x-auto">
-            <ul className="flex items-center gap-4 whitespace-nowrap sm:gap-6">
-              <li>
-                <NavLink href="/" match={["/", "/models"]}>
-                  Models
-                </NavLink>
-              </li>
-              <li>
-                <NavLink href="/audit" match="prefix">
-                  Audit
-                </NavLink>
-              </li>
-              <li>
-                <NavLink href="/api-docs" match="prefix">
-                  API reference
-                </NavLink>
-              </li>
-              <li>
-                <NavLink href="/settings/tokens" match={["/settings"]}>
-                  Settings
-                </NavLink>
-              </li>
+          {/* From md up the sections sit in the bar; below that they move into the Menu disclosure. */}
+          <nav aria-label="Main" className="hidden min-w-0 flex-1 items-center md:flex">
+            <ul className="flex items-center gap-6 whitespace-nowrap">
+              {mainNav.map((n) => (
+                <li key={n.href}>
+                  <NavLink href={n.href} match={n.match}>
+                    {n.label}
+                  </NavLink>
+                </li>
+              ))}
             </ul>
           </nav>
+<<<<<<< HEAD
           {actor ? <UserMenu email={actor.email} role={actor.role} canManageUsers={canManageUsers} canManageWebhooks={canManageWebhooks} hasPassword={!("hasPassword" in actor) || actor.hasPassword !== false} /> : null}
+=======
+          <div className="flex-1 md:hidden" />
+          {actor ? (
+            <div className="hidden md:block">
+              <UserMenu email={actor.email} role={actor.role} canManageUsers={canManageUsers} hasPassword={hasPassword} />
+            </div>
+          ) : null}
+          <MobileMenu email={actor?.email} role={actor?.role} canManageUsers={canManageUsers} hasPassword={hasPassword} />
+>>>>>>> review-ui
         </div>
       </header>
       <main id="main" tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 px-4 py-8 focus:outline-none sm:px-6 lg:px-8">
         {children}
       </main>
-      <footer className="border-t border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-2 px-4 py-4 text-xs text-slate-500 sm:px-6 lg:px-8">
+      <footer className="border-t border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-2 px-4 py-4 text-xs text-slate-500 dark:text-slate-400 sm:px-6 lg:px-8">
           <span>Model Registry · immutable, signed, audited model versions</span>
           <span className="flex gap-4">
-            <a href="/api/v1/openapi.json" className="hover:text-slate-800 hover:underline">
+            <a href="/api/v1/openapi.json" className="hover:text-slate-800 dark:hover:text-slate-100 hover:underline">
               openapi.json
             </a>
-            <a href="/api/v1/health" className="hover:text-slate-800 hover:underline">
+            <a href="/api/v1/health" className="hover:text-slate-800 dark:hover:text-slate-100 hover:underline">
               Health
             </a>
           </span>

@@ -4,11 +4,11 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "../ui/cn";
+import { isActive, type NavMatch } from "./main-nav";
 
-export function NavLink({ href, children, match }: { href: string; children: React.ReactNode; match: "exact" | "prefix" | string[] }) {
+export function NavLink({ href, children, match }: { href: string; children: React.ReactNode; match: NavMatch }) {
   const pathname = usePathname() ?? "/";
-  const active =
-    match === "exact" ? pathname === href : match === "prefix" ? pathname === href || pathname.startsWith(`${href}/`) : match.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+  const active = isActive(pathname, match, href);
   return (
     <Link
       href={href}
@@ -16,7 +16,7 @@ export function NavLink({ href, children, match }: { href: string; children: Rea
       className={cn(
         "relative inline-flex h-14 items-center px-1 text-sm font-medium transition-colors",
         "focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-indigo-500",
-        active ? "text-slate-900" : "text-slate-500 hover:text-slate-900",
+        active ? "text-slate-900 dark:text-slate-100" : "text-slate-500 dark:text-slate-400 hover:text-slate-900 dark:hover:text-slate-100",
       )}
     >
       {children}

@@ -49,27 +49,27 @@ export function UserMenu({
   return (
     <details ref={root} className="group relative">
       <summary
-        className="flex cursor-pointer list-none items-center gap-2 rounded-full py-1 pr-2 pl-1 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 [&::-webkit-details-marker]:hidden"
+        className="flex cursor-pointer list-none items-center gap-2 rounded-full py-1 pr-2 pl-1 text-sm text-slate-700 dark:text-slate-300 hover:bg-slate-100 dark:hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-500 [&::-webkit-details-marker]:hidden"
       >
         <span aria-hidden="true" className="flex size-7 items-center justify-center rounded-full bg-indigo-600 text-xs font-semibold text-white">
           {email.slice(0, 1).toUpperCase()}
         </span>
         <span className="hidden max-w-48 truncate sm:inline">{email}</span>
         <span className="sr-only">Account menu</span>
-        <ChevronDownIcon className="size-4 text-slate-400 transition-transform group-open:rotate-180" />
+        <ChevronDownIcon className="size-4 text-slate-500 dark:text-slate-400 transition-transform group-open:rotate-180" />
       </summary>
-      <div className="absolute right-0 z-20 mt-2 w-64 rounded-lg bg-white p-1 shadow-lg ring-1 ring-slate-200">
-        <div className="border-b border-slate-100 px-3 py-2.5">
-          <p className="truncate text-sm font-medium text-slate-900">{email}</p>
-          <p className="mt-0.5 text-xs text-slate-500">
-            Role: <span className="font-medium text-slate-700">{role}</span>
+      <div className="absolute right-0 z-20 mt-2 w-64 rounded-lg bg-white dark:bg-slate-900 p-1 shadow-lg ring-1 ring-slate-200 dark:ring-slate-700">
+        <div className="border-b border-slate-100 dark:border-slate-800 px-3 py-2.5">
+          <p className="truncate text-sm font-medium text-slate-900 dark:text-slate-100">{email}</p>
+          <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">
+            Role: <span className="font-medium text-slate-700 dark:text-slate-300">{role}</span>
           </p>
         </div>
         <div className="py-1">
           <Link
             href="/settings/tokens"
             onClick={close}
-            className="block rounded-md px-3 py-2 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
+            className="block rounded-md px-3 py-2 text-sm text-slate-700 dark:text-slate-300 hover:bg-slate-100 dark:hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-500"
           >
             API tokens
           </Link>
@@ -77,7 +77,7 @@ export function UserMenu({
             <Link
               href="/account/password"
               onClick={close}
-              className="block rounded-md px-3 py-2 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
+              className="block rounded-md px-3 py-2 text-sm text-slate-700 dark:text-slate-300 hover:bg-slate-100 dark:hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-500"
             >
               Change password
             </Link>
@@ -86,11 +86,12 @@ export function UserMenu({
             <Link
               href="/settings/users"
               onClick={close}
-              className="block rounded-md px-3 py-2 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
+              className="block rounded-md px-3 py-2 text-sm text-slate-700 dark:text-slate-300 hover:bg-slate-100 dark:hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-500"
             >
               Users
             </Link>
           ) : null}
+<<<<<<< HEAD
           {canManageWebhooks ? (
             <Link
               href="/settings/webhooks"
@@ -101,6 +102,9 @@ export function UserMenu({
             </Link>
           ) : null}
           <SignOutButton className="w-full rounded-md px-3 py-2 text-left text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500" />
+=======
+          <SignOutButton className="w-full rounded-md px-3 py-2 text-left text-sm text-slate-700 dark:text-slate-300 hover:bg-slate-100 dark:hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-500" />
+>>>>>>> review-ui
         </div>
       </div>
     </details>

@@ -21,23 +21,23 @@ export function ModelsTable({ models }: { models: ModelView[] }) {
         {models.map((m) => (
           <TR key={m.name}>
             <RowHeader>
-              <Link href={modelHref(m.name)} className="rounded font-mono text-[13px] font-semibold text-indigo-700 hover:text-indigo-900 hover:underline">
+              <Link href={modelHref(m.name)} className="rounded font-mono text-[13px] font-semibold text-indigo-700 dark:text-indigo-300 hover:text-indigo-900 dark:hover:text-indigo-200 hover:underline">
                 {m.name}
               </Link>
             </RowHeader>
             <TD className="max-w-sm">
-              {m.description ? <p className="line-clamp-2 text-slate-600">{m.description}</p> : <span className="text-slate-400">No description</span>}
+              {m.description ? <p className="line-clamp-2 text-slate-600 dark:text-slate-400">{m.description}</p> : <span className="text-slate-500 dark:text-slate-400">No description</span>}
             </TD>
             <TD>
               <TagList tags={m.tags} max={3} />
             </TD>
             <TD>
               {m.latestVersion ? (
-                <Link href={versionHref(m.name, m.latestVersion)} className="rounded font-mono text-[13px] text-slate-800 hover:text-indigo-700 hover:underline">
+                <Link href={versionHref(m.name, m.latestVersion)} className="rounded font-mono text-[13px] text-slate-800 dark:text-slate-200 hover:text-indigo-700 dark:hover:text-indigo-200 hover:underline">
                   {m.latestVersion}
                 </Link>
               ) : (
-                <span className="text-slate-400">—</span>
+                <span className="text-slate-500 dark:text-slate-400">—</span>
               )}
             </TD>
             <TD className="text-right tabular-nums">{m.versionCount}</TD>
@@ -53,10 +53,10 @@ export function ModelsTable({ models }: { models: ModelView[] }) {
                     ))}
                 </ul>
               ) : (
-                <span className="text-slate-400">—</span>
+                <span className="text-slate-500 dark:text-slate-400">—</span>
               )}
             </TD>
-            <TD className="text-slate-500">
+            <TD className="text-slate-500 dark:text-slate-400">
               <Time iso={m.updatedAt} />
             </TD>
           </TR>

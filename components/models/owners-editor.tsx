@@ -19,7 +19,7 @@ export function OwnersEditor({ model, owners, save }: { model: string; owners: s
     });
   return (
     <div className="space-y-2">
-      <label htmlFor="owners" className="block text-sm font-medium text-slate-800">
+      <label htmlFor="owners" className="block text-sm font-medium text-slate-800 dark:text-slate-200">
         Owners (one email per line)
       </label>
       <textarea
@@ -27,12 +27,12 @@ export function OwnersEditor({ model, owners, save }: { model: string; owners: s
         rows={Math.max(2, Math.min(6, text.split("\n").length + 1))}
         value={text}
         onChange={(e) => setText(e.target.value)}
-        className="block w-full rounded-md border-0 px-3 py-2 font-mono text-xs text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none"
+        className="block w-full rounded-md border-0 px-3 py-2 font-mono text-xs text-slate-900 dark:text-slate-100 shadow-sm ring-1 ring-slate-300 dark:ring-slate-600 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none"
       />
       <Button size="sm" variant="secondary" disabled={pending} onClick={submit}>
         {pending ? "Saving…" : "Save owners"}
       </Button>
-      <p role="status" aria-live="polite" className={result?.ok ? "text-xs text-emerald-700" : "text-xs text-red-700"}>
+      <p role="status" aria-live="polite" className={result?.ok ? "text-xs text-emerald-700 dark:text-emerald-300" : "text-xs text-red-700 dark:text-red-300"}>
         {result?.message}
       </p>
     </div>

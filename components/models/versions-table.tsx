@@ -23,7 +23,7 @@ export function VersionsTable({ versions }: { versions: VersionSummary[] }) {
           <TR key={v.version}>
             <RowHeader>
               <div className="flex flex-wrap items-center gap-2">
-                <Link href={versionHref(v.model, v.version)} className="rounded font-mono text-[13px] font-semibold text-indigo-700 hover:text-indigo-900 hover:underline">
+                <Link href={versionHref(v.model, v.version)} className="rounded font-mono text-[13px] font-semibold text-indigo-700 dark:text-indigo-300 hover:text-indigo-900 dark:hover:text-indigo-200 hover:underline">
                   {v.version}
                 </Link>
                 {v.aliases.map((a) => (
@@ -38,15 +38,15 @@ export function VersionsTable({ versions }: { versions: VersionSummary[] }) {
               <StatusBadge status={v.status} />
             </TD>
             <TD>
-              <span className="font-mono text-xs text-slate-600">{v.artifactFormat}</span>
+              <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{v.artifactFormat}</span>
             </TD>
             <TD>
               <Digest value={v.manifestDigest} prefix="sha256:" chars={12} />
             </TD>
-            <TD className="text-slate-500">
+            <TD className="text-slate-500 dark:text-slate-400">
               <Time iso={v.createdAt} />
             </TD>
-            <TD className="text-slate-600">{v.createdBy ?? <span className="text-slate-400">bootstrap token</span>}</TD>
+            <TD className="text-slate-600 dark:text-slate-400">{v.createdBy ?? <span className="text-slate-500 dark:text-slate-400">bootstrap token</span>}</TD>
           </TR>
         ))}
       </TBody>

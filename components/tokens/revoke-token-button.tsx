@@ -13,29 +13,29 @@ export function RevokeTokenButton({ id, name, prefix, action }: { id: string; na
 
   return (
     <>
-      <Button variant="secondary" size="sm" className="text-red-700" onClick={() => dialog.current?.showModal()}>
+      <Button variant="secondary" size="sm" className="text-red-700 dark:text-red-300" onClick={() => dialog.current?.showModal()}>
         Revoke<span className="sr-only"> token {name}</span>
       </Button>
       <dialog
         ref={dialog}
         aria-labelledby={titleId}
-        className="m-auto w-full max-w-md rounded-xl bg-white p-0 shadow-xl ring-1 ring-slate-200 backdrop:bg-slate-900/40"
+        className="m-auto w-full max-w-md rounded-xl bg-white dark:bg-slate-900 p-0 shadow-xl ring-1 ring-slate-200 dark:ring-slate-700 backdrop:bg-slate-900/40"
         onClose={() => setError(null)}
       >
         <div className="p-6">
-          <h2 id={titleId} className="text-base font-semibold text-slate-900">
+          <h2 id={titleId} className="text-base font-semibold text-slate-900 dark:text-slate-100">
             Revoke “{name}”?
           </h2>
-          <p className="mt-2 text-sm text-slate-600">
+          <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
             Anything using <code className="font-mono text-xs">{prefix}…</code> stops working immediately. This cannot be undone.
           </p>
           {error ? (
-            <p role="alert" className="mt-3 text-sm text-red-700">
+            <p role="alert" className="mt-3 text-sm text-red-700 dark:text-red-300">
               {error}
             </p>
           ) : null}
         </div>
-        <div className="flex justify-end gap-2 rounded-b-xl border-t border-slate-200 bg-slate-50 px-6 py-3">
+        <div className="flex justify-end gap-2 rounded-b-xl border-t border-slate-200 dark:border-slate-700 bg-slate-50 dark:bg-slate-800/40 px-6 py-3">
           <Button variant="secondary" autoFocus onClick={() => dialog.current?.close()}>
             Cancel
           </Button>

@@ -31,10 +31,10 @@ export function TokensTable({ tokens, revoke }: { tokens: ApiTokenView[]; revoke
         {tokens.map((t) => {
           const state = tokenState(t, now);
           return (
-            <TR key={t.id} className={state === "active" ? undefined : "text-slate-400"}>
-              <RowHeader className={state === "active" ? undefined : "text-slate-500"}>{t.name}</RowHeader>
+            <TR key={t.id} className={state === "active" ? undefined : "text-slate-500 dark:text-slate-400"}>
+              <RowHeader className={state === "active" ? undefined : "text-slate-500 dark:text-slate-400"}>{t.name}</RowHeader>
               <TD>
-                <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">{t.prefix}…</code>
+                <code className="rounded bg-slate-100 dark:bg-slate-800 px-1.5 py-0.5 font-mono text-xs text-slate-700 dark:text-slate-300">{t.prefix}…</code>
               </TD>
               <TD>
                 <ul className="flex flex-wrap gap-1" aria-label="Scopes">
@@ -47,11 +47,11 @@ export function TokensTable({ tokens, revoke }: { tokens: ApiTokenView[]; revoke
                   ))}
                 </ul>
               </TD>
-              <TD className="text-slate-500">
+              <TD className="text-slate-500 dark:text-slate-400">
                 <Time iso={t.createdAt} />
               </TD>
-              <TD className="text-slate-500">{t.lastUsedAt ? <Time iso={t.lastUsedAt} /> : <span className="text-slate-400">never</span>}</TD>
-              <TD className="text-slate-500">{t.expiresAt ? <Time iso={t.expiresAt} /> : <span className="text-slate-400">never</span>}</TD>
+              <TD className="text-slate-500 dark:text-slate-400">{t.lastUsedAt ? <Time iso={t.lastUsedAt} /> : <span className="text-slate-500 dark:text-slate-400">never</span>}</TD>
+              <TD className="text-slate-500 dark:text-slate-400">{t.expiresAt ? <Time iso={t.expiresAt} /> : <span className="text-slate-500 dark:text-slate-400">never</span>}</TD>
               <TD>
                 {state === "active" ? (
                   <Badge tone="green">active</Badge>

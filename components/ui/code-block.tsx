@@ -19,7 +19,7 @@ export function CodeBlock({
   copyable?: boolean;
 }) {
   return (
-    <div className={cn("group relative rounded-lg bg-slate-900 text-left text-slate-100 ring-1 ring-slate-800", className)}>
+    <div className={cn("group relative rounded-lg bg-slate-900 dark:bg-slate-950 text-left text-slate-100 ring-1 ring-slate-800 dark:ring-slate-700", className)}>
       <pre
         tabIndex={0}
         aria-label={label}
@@ -27,7 +27,7 @@ export function CodeBlock({
       >
         <code>{code}</code>
       </pre>
-      {copyable ? <CopyButton value={code} label={`Copy ${label}`} className="absolute top-2 right-2 text-slate-400 hover:bg-slate-700 hover:text-white" /> : null}
+      {copyable ? <CopyButton value={code} label={`Copy ${label}`} className="absolute top-2 right-2 text-slate-300 hover:bg-slate-700 hover:text-white" /> : null}
     </div>
   );
 }

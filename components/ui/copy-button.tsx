@@ -40,10 +40,10 @@ export function CopyButton({ value, label = "Copy", className, showText = false 
       type="button"
       onClick={async () => setState((await copyText(value)) ? "copied" : "failed")}
       className={cn(
-        "inline-flex shrink-0 items-center gap-1 rounded-md p-1 text-slate-400 transition-colors hover:bg-slate-100 hover:text-slate-700",
+        "inline-flex shrink-0 items-center gap-1 rounded-md p-1 text-slate-500 dark:text-slate-400 transition-colors hover:bg-slate-100 dark:hover:bg-slate-800 hover:text-slate-700 dark:hover:text-slate-100",
         "focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-500",
-        showText && "px-2 text-xs font-medium text-slate-600 ring-1 ring-slate-300 ring-inset",
-        state === "copied" && "text-emerald-600 hover:text-emerald-600",
+        showText && "px-2 text-xs font-medium text-slate-600 dark:text-slate-400 ring-1 ring-slate-300 dark:ring-slate-600 ring-inset",
+        state === "copied" && "text-emerald-600 dark:text-emerald-400 hover:text-emerald-600 dark:hover:text-emerald-200",
         className,
       )}
       aria-label={showText ? undefined : text}

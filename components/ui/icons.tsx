@@ -133,3 +133,13 @@ export const RefreshIcon = (p: IconProps) => (
     <path d="M16 10a6 6 0 1 1-1.8-4.3M16 3.5v3.2h-3.2" />
   </Icon>
 );
+export const MenuIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M3 5.5h14M3 10h14M3 14.5h14" />
+  </Icon>
+);
+export const CloseIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="m5 5 10 10M15 5 5 15" />
+  </Icon>
+);

@@ -27,7 +27,7 @@ export function CursorPagination({
     return qs ? `${basePath}?${qs}` : basePath;
   };
   return (
-    <nav aria-label={`${noun} pages`} className="flex items-center justify-between gap-3 border-t border-slate-200 px-5 py-3 text-sm text-slate-500">
+    <nav aria-label={`${noun} pages`} className="flex items-center justify-between gap-3 border-t border-slate-200 dark:border-slate-700 px-5 py-3 text-sm text-slate-500 dark:text-slate-400">
       <span>
         Showing {shown} {noun}
         {isFirstPage ? "" : " (later page)"}

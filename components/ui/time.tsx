@@ -22,7 +22,7 @@ export function formatUtc(iso: string): string {
 }
 
 export function Time({ iso, mode = "relative" }: { iso: string | null; mode?: "relative" | "absolute" }) {
-  if (!iso) return <span className="text-slate-400">—</span>;
+  if (!iso) return <span className="text-slate-500 dark:text-slate-400">—</span>;
   return (
     <time dateTime={iso} title={formatUtc(iso)} className="whitespace-nowrap">
       {mode === "relative" ? formatRelative(iso) : formatUtc(iso)}

@@ -8,7 +8,7 @@ import { TextField } from "../ui/text-field";
 import type { CreateUserState } from "./user-actions-state";
 
 const input =
-  "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none aria-[invalid=true]:ring-red-400";
+  "block w-full rounded-md border-0 bg-white dark:bg-slate-900 px-3 py-2 text-sm text-slate-900 dark:text-slate-100 shadow-sm ring-1 ring-slate-300 dark:ring-slate-600 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none aria-[invalid=true]:ring-red-400";
 
 export function CreateUserForm({ action, roles, minPassword }: { action: (s: CreateUserState, f: FormData) => Promise<CreateUserState>; roles: readonly string[]; minPassword: number }) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });
@@ -27,7 +27,7 @@ export function CreateUserForm({ action, roles, minPassword }: { action: (s: Cre
       {field("email", "Email", "email")}
       {field("name", "Name", "text")}
       <div>
-        <label htmlFor="new-role" className="mb-1.5 block text-sm font-medium text-slate-800">
+        <label htmlFor="new-role" className="mb-1.5 block text-sm font-medium text-slate-800 dark:text-slate-200">
           Role
         </label>
         <select id="new-role" name="role" defaultValue="viewer" className={input}>

@@ -7,7 +7,7 @@ import { CopyButton } from "../ui/copy-button";
 import type { UserChange, UserChangeResult } from "./user-actions-state";
 
 const select =
-  "rounded-md border-0 bg-white py-1.5 pr-8 pl-2 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none disabled:opacity-60";
+  "rounded-md border-0 bg-white dark:bg-slate-900 py-1.5 pr-8 pl-2 text-sm text-slate-900 dark:text-slate-100 shadow-sm ring-1 ring-slate-300 dark:ring-slate-600 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none disabled:opacity-60";
 
 export function UserRowActions({
   user,
@@ -63,11 +63,11 @@ export function UserRowActions({
       </div>
       <div role="status" aria-live="polite" className="text-right text-xs">
         {result ? (
-          <span className={result.ok ? "text-emerald-700" : "text-red-700"}>
+          <span className={result.ok ? "text-emerald-700 dark:text-emerald-300" : "text-red-700 dark:text-red-300"}>
             {result.message}
             {result.temporaryPassword ? (
-              <span className="mt-1 flex items-center justify-end gap-1 text-slate-700">
-                Temporary password: <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono">{result.temporaryPassword}</code>
+              <span className="mt-1 flex items-center justify-end gap-1 text-slate-700 dark:text-slate-300">
+                Temporary password: <code className="rounded bg-slate-100 dark:bg-slate-800 px-1.5 py-0.5 font-mono">{result.temporaryPassword}</code>
                 <CopyButton value={result.temporaryPassword} label="Copy the temporary password" />
               </span>
             ) : null}

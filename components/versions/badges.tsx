@@ -28,7 +28,7 @@ export function AliasBadge({ name }: { name: string }) {
 }
 
 export function TagList({ tags, max = 4 }: { tags: string[]; max?: number }) {
-  if (!tags.length) return <span className="text-slate-400">—</span>;
+  if (!tags.length) return <span className="text-slate-500 dark:text-slate-400">—</span>;
   const shown = tags.slice(0, max);
   return (
     <ul className="flex flex-wrap gap-1" aria-label="Tags">

@@ -37,7 +37,7 @@ export function FilesTable({ model, version, files }: { model: string; version: 
             <TR key={f.path}>
               <RowHeader>
                 <span className="font-mono text-[13px] break-all">{f.path}</span>
-                <span className="mt-0.5 block text-xs font-normal text-slate-400">{f.mediaType}</span>
+                <span className="mt-0.5 block text-xs font-normal text-slate-500 dark:text-slate-400">{f.mediaType}</span>
               </RowHeader>
               <TD>
                 <Badge tone={tone}>{label}</Badge>
@@ -52,7 +52,7 @@ export function FilesTable({ model, version, files }: { model: string; version: 
                 <a
                   href={fileDownloadHref(model, version, f.path)}
                   download
-                  className="inline-flex items-center gap-1 rounded-md px-2 py-1 text-sm font-medium text-indigo-700 hover:bg-indigo-50 hover:text-indigo-900"
+                  className="inline-flex items-center gap-1 rounded-md px-2 py-1 text-sm font-medium text-indigo-700 dark:text-indigo-300 hover:bg-indigo-50 dark:hover:bg-indigo-500/15 hover:text-indigo-900 dark:hover:text-indigo-200"
                 >
                   <DownloadIcon className="size-4" />
                   Download<span className="sr-only"> {f.path}</span>
@@ -62,7 +62,7 @@ export function FilesTable({ model, version, files }: { model: string; version: 
           );
         })}
       </TBody>
-      <tfoot className="border-t border-slate-200 text-xs text-slate-500">
+      <tfoot className="border-t border-slate-200 dark:border-slate-700 text-xs text-slate-500 dark:text-slate-400">
         <tr>
           <td colSpan={2} className="px-5 py-2.5">
             {files.length} file{files.length === 1 ? "" : "s"}

@@ -7,8 +7,8 @@ import type { SignatureStatus } from "@/lib/integrity/verify-signature";
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div className="grid gap-1 px-5 py-3 sm:grid-cols-[11rem_1fr] sm:gap-4">
-      <dt className="text-sm font-medium text-slate-500">{label}</dt>
-      <dd className="min-w-0 text-sm text-slate-800">{children}</dd>
+      <dt className="text-sm font-medium text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className="min-w-0 text-sm text-slate-800 dark:text-slate-200">{children}</dd>
     </div>
   );
 }
@@ -32,35 +32,35 @@ export function SignatureBadge({ status }: { status: SignatureStatus }) {
 
 export function IdentityList({ manifestDigest, signature }: { manifestDigest: string; signature: SignatureStatus }) {
   return (
-    <dl className="divide-y divide-slate-100">
+    <dl className="divide-y divide-slate-100 dark:divide-slate-800">
       <Row label="Manifest digest">
         <Digest value={manifestDigest} prefix="sha256:" full />
-        <p className="mt-1 text-xs text-slate-500">The version&apos;s identity: sha256 of the canonical manifest, which lists every file&apos;s digest.</p>
+        <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">The version&apos;s identity: sha256 of the canonical manifest, which lists every file&apos;s digest.</p>
       </Row>
       <Row label="Signature">
         <div className="flex flex-wrap items-center gap-2">
           <SignatureBadge status={signature} />
           {signature.state === "verified" ? (
-            <span className="text-xs text-slate-500">in-toto statement in a DSSE envelope, checked on this page load</span>
+            <span className="text-xs text-slate-500 dark:text-slate-400">in-toto statement in a DSSE envelope, checked on this page load</span>
           ) : signature.state === "invalid" ? (
-            <span className="text-xs text-red-700">{signature.reason}</span>
+            <span className="text-xs text-red-700 dark:text-red-300">{signature.reason}</span>
           ) : (
-            <span className="text-xs text-slate-500">this version has no stored signature</span>
+            <span className="text-xs text-slate-500 dark:text-slate-400">this version has no stored signature</span>
           )}
         </div>
       </Row>
       {signature.state !== "unsigned" && signature.keyId ? (
         <Row label="Signing key id">
           <Digest value={signature.keyId} chars={16} />
-          <p className="mt-1 text-xs text-slate-500">
-            sha256 of the public key; fetch the key from <a className="font-mono text-indigo-700 hover:underline" href="/api/v1/signing-key">/api/v1/signing-key</a>.
+          <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
+            sha256 of the public key; fetch the key from <a className="font-mono text-indigo-700 dark:text-indigo-300 hover:underline" href="/api/v1/signing-key">/api/v1/signing-key</a>.
           </p>
         </Row>
       ) : null}
       {signature.state === "verified" && signature.rootDigest ? (
         <Row label="Signed root digest">
           <Digest value={signature.rootDigest} prefix="sha256:" chars={16} />
-          <p className="mt-1 text-xs text-slate-500">OpenSSF model-signing subject: one digest over all file digests in path order.</p>
+          <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">OpenSSF model-signing subject: one digest over all file digests in path order.</p>
         </Row>
       ) : null}
     </dl>

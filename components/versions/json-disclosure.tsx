@@ -10,9 +10,9 @@ const OPEN_UP_TO_BYTES = 1024;
 function ShortenedNote({ preview, fullHref, what }: { preview: JsonPreview; fullHref: string; what: string }) {
   if (!preview.truncated) return null;
   return (
-    <p className="mt-1 text-xs text-slate-500">
+    <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
       Shortened preview: long strings, deep levels and the end are cut where marked with …{" "}
-      <a href={fullHref} className="font-medium text-indigo-700 hover:underline">
+      <a href={fullHref} className="font-medium text-indigo-700 dark:text-indigo-300 hover:underline">
         Open {what} as JSON
       </a>
       .
@@ -27,8 +27,8 @@ export function JsonDisclosure({ label, value, fullHref }: { label: string; valu
   const open = !preview.truncated && shape.bytes !== null && shape.bytes <= OPEN_UP_TO_BYTES;
   return (
     <details open={open} className="group">
-      <summary className="cursor-pointer rounded text-sm text-slate-700 hover:text-slate-900">
-        <span className="font-medium">{label}</span> <span className="text-slate-500">({formatShape(shape)})</span>
+      <summary className="cursor-pointer rounded text-sm text-slate-700 dark:text-slate-300 hover:text-slate-900 dark:hover:text-slate-100">
+        <span className="font-medium">{label}</span> <span className="text-slate-500 dark:text-slate-400">({formatShape(shape)})</span>
       </summary>
       <CodeBlock className="mt-2" code={preview.text} label={label} maxHeight copyable={!preview.truncated} />
       <ShortenedNote preview={preview} fullHref={fullHref} what="the version" />

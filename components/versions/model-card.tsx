@@ -33,7 +33,7 @@ function decodeURIComponentSafe(v: string): string {
   }
 }
 
-const headingClass = "font-semibold text-slate-900 scroll-mt-20";
+const headingClass = "font-semibold text-slate-900 dark:text-slate-100 scroll-mt-20";
 
 export function ModelCardBody({ markdown, model, version, files }: { markdown: string; model: string; version: string; files: string[] }) {
   const fileSet = new Set(files);
@@ -58,11 +58,25 @@ export function ModelCardBody({ markdown, model, version, files }: { markdown: s
     img: ({ node: _n, src, alt }) =>
       typeof src === "string" && src.startsWith(ownFilePrefix) ? (
         // A plain <img>: envelope files are served by the API, not through next/image.
-        <img src={src} alt={alt ?? ""} loading="lazy" className="max-w-full rounded-md ring-1 ring-slate-200" />
+        <img src={src} alt={alt ?? ""} loading="lazy" className="max-w-full rounded-md ring-1 ring-slate-200 dark:ring-slate-700" />
       ) : typeof src === "string" && src ? (
         <a href={src} rel="nofollow noopener noreferrer" className="inline-flex items-center gap-1">
           [image: {alt || src}]
         </a>
+      ) : null,
+    // GFM task-list items: a disabled checkbox with no label is noise to a screen reader and looks
+    // clickable to everyone else, so each becomes a labelled, non-interactive mark.
+    input: ({ node: _n, type, checked }) =>
+      type === "checkbox" ? (
+        <span
+          role="img"
+          aria-label={checked ? "Done:" : "Not done:"}
+          className={`mr-1.5 inline-flex size-4 items-center justify-center rounded align-[-3px] text-[11px] leading-none font-bold ring-1 ${
+            checked ? "bg-emerald-600 text-white ring-emerald-700 dark:bg-emerald-500 dark:text-slate-950 dark:ring-emerald-400" : "bg-white ring-slate-400 dark:bg-slate-900 dark:ring-slate-500"
+          }`}
+        >
+          {checked ? "✓" : ""}
+        </span>
       ) : null,
   };
   return (
@@ -85,20 +99,20 @@ export function FrontMatterTable({ entries }: { entries: FrontMatterEntry[] }) {
       <TBody>
         {entries.map(({ key, value }, i) => (
           <TR key={`${key}-${i}`}>
-            <RowHeader className="w-48 font-mono text-xs font-medium text-slate-600">{key}</RowHeader>
+            <RowHeader className="w-48 font-mono text-xs font-medium text-slate-600 dark:text-slate-400">{key}</RowHeader>
             <TD>
               {value.kind === "scalar" ? (
-                value.value ? <span className="break-words text-slate-800">{value.value}</span> : <span className="text-slate-400">—</span>
+                value.value ? <span className="break-words text-slate-800 dark:text-slate-200">{value.value}</span> : <span className="text-slate-500 dark:text-slate-400">—</span>
               ) : value.kind === "list" ? (
                 <ul className="flex flex-wrap gap-1">
                   {value.items.map((item, j) => (
-                    <li key={j} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">
+                    <li key={j} className="rounded bg-slate-100 dark:bg-slate-800 px-1.5 py-0.5 font-mono text-xs text-slate-700 dark:text-slate-300">
                       {item}
                     </li>
                   ))}
                 </ul>
               ) : (
-                <pre className="max-h-48 overflow-auto rounded bg-slate-50 p-2 font-mono text-xs text-slate-700 ring-1 ring-slate-200">{value.text}</pre>
+                <pre className="max-h-48 overflow-auto rounded bg-slate-50 dark:bg-slate-800/40 p-2 font-mono text-xs text-slate-700 dark:text-slate-300 ring-1 ring-slate-200 dark:ring-slate-700">{value.text}</pre>
               )}
             </TD>
           </TR>

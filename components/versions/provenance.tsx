@@ -19,8 +19,8 @@ type Manifest = {
 function Item({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div className="flex items-start justify-between gap-3 py-2">
-      <dt className="shrink-0 text-sm text-slate-500">{label}</dt>
-      <dd className="min-w-0 text-right text-sm break-words text-slate-800">{children}</dd>
+      <dt className="shrink-0 text-sm text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className="min-w-0 text-right text-sm break-words text-slate-800 dark:text-slate-200">{children}</dd>
     </div>
   );
 }
@@ -37,7 +37,7 @@ export function Provenance({ manifest, fullHref }: { manifest: Record<string, un
     items.push(
       <Item key="repo" label="Repository">
         {isHttpUrl(m.source.repository) ? (
-          <a href={m.source.repository} rel="nofollow noopener noreferrer" className="text-indigo-700 hover:underline">
+          <a href={m.source.repository} rel="nofollow noopener noreferrer" className="text-indigo-700 dark:text-indigo-300 hover:underline">
             {m.source.repository.replace(/^https?:\/\//, "")}
           </a>
         ) : (
@@ -50,7 +50,7 @@ export function Provenance({ manifest, fullHref }: { manifest: Record<string, un
     items.push(
       <Item key="run" label="Pipeline run">
         {isHttpUrl(m.source.pipelineRun) ? (
-          <a href={m.source.pipelineRun} rel="nofollow noopener noreferrer" className="text-indigo-700 hover:underline">
+          <a href={m.source.pipelineRun} rel="nofollow noopener noreferrer" className="text-indigo-700 dark:text-indigo-300 hover:underline">
             open
           </a>
         ) : (
@@ -63,11 +63,11 @@ export function Provenance({ manifest, fullHref }: { manifest: Record<string, un
   const metrics = Object.entries(m.metrics ?? {});
   return (
     <div className="space-y-4">
-      {items.length ? <dl className="divide-y divide-slate-100">{items}</dl> : <p className="text-sm text-slate-500">The manifest declares no framework or source information.</p>}
+      {items.length ? <dl className="divide-y divide-slate-100 dark:divide-slate-800">{items}</dl> : <p className="text-sm text-slate-500 dark:text-slate-400">The manifest declares no framework or source information.</p>}
       {metrics.length ? (
         <div>
-          <h3 className="mb-1 text-xs font-medium tracking-wide text-slate-500 uppercase">Reported metrics</h3>
-          <dl className="divide-y divide-slate-100">
+          <h3 className="mb-1 text-xs font-medium tracking-wide text-slate-500 dark:text-slate-400 uppercase">Reported metrics</h3>
+          <dl className="divide-y divide-slate-100 dark:divide-slate-800">
             {metrics.slice(0, METRICS_LISTED).map(([k, v]) => (
               <Item key={k} label={k}>
                 <span className="font-mono tabular-nums">{Number.isInteger(v) ? v : v.toFixed(4)}</span>

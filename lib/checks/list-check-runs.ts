@@ -45,11 +45,16 @@ export const checkRunViewSchema = z
   .meta({ id: "CheckRun" });
 export type CheckRunView = z.infer<typeof checkRunViewSchema>;
 
+const runSummarySchema = checkRunViewSchema.omit({ metrics: true, findings: true, thresholds: true, log: true });
+
 export const checksSummarySchema = z
   .object({
     state: z.enum(["not_run", "running", "passed", "failed"]).describe("failed: a latest verdict is fail or error"),
     summary: z.string(),
-    latest: z.array(checkRunViewSchema.omit({ metrics: true, findings: true, thresholds: true, log: true })),
+    latest: z.array(runSummarySchema),
+    previous: z
+      .array(runSummarySchema)
+      .describe("for each check whose latest run is queued or running, the most recent finished run before it (the verdict being re-checked); absent kinds have none"),
   })
   .meta({ id: "ChecksSummary" });
 export type ChecksSummary = z.infer<typeof checksSummarySchema>;
@@ -151,14 +156,28 @@ const summarySelect = {
   durationMs: true,
 } as const;
 
-/** For the version view: state + latest run per kind, without the heavy metrics. */
+/**
+ * For each kind whose newest run has not finished, the newest finished run before it, in the canonical
+ * kind order: during a rerun the page keeps showing what the check said last time. `runs` must be
+ * sorted newest first.
+ */
+export function previousFinishedPerKind<T extends { kind: CheckKind; status: string }>(runs: T[]): T[] {
+  const latest = latestPerKind(runs);
+  const pendingKinds = new Set(latest.filter((r) => r.status !== "finished").map((r) => r.kind));
+  const previous = new Map<CheckKind, T>();
+  for (const r of runs) if (pendingKinds.has(r.kind) && r.status === "finished" && !previous.has(r.kind)) previous.set(r.kind, r);
+  return checkKinds.flatMap((k) => (previous.has(k) ? [previous.get(k)!] : []));
+}
+
+/** For the version view: state + latest run per kind (and what a rerun replaces), without the heavy metrics. */
 export async function getChecksSummary(db: Tx, versionId: string): Promise<ChecksSummary> {
   const runs = await db.checkRun.findMany({ where: { versionId }, orderBy: [{ queuedAt: "desc" }, { id: "desc" }], select: summarySelect });
-  const latest = latestPerKind(runs).map((r) => {
+  const toSummary = (r: (typeof runs)[number]) => {
     const { metrics: _m, findings: _f, thresholds: _t, log: _l, ...view } = toCheckRunView(r);
     return view;
-  });
-  return { ...summarizeChecks(latest), latest };
+  };
+  const latest = latestPerKind(runs).map(toSummary);
+  return { ...summarizeChecks(latest), latest, previous: previousFinishedPerKind(runs).map(toSummary) };
 }
 
 /** GET …/checks: the latest run of each check with metrics and findings, plus the whole history. */

@@ -42,19 +42,19 @@ export default async function ApiDocsPage() {
         <nav aria-label="API sections" className="lg:sticky lg:top-20 lg:max-h-[calc(100vh-6rem)] lg:self-start lg:overflow-y-auto">
           <ul className="space-y-5 text-sm">
             <li>
-              <a href="#authentication" className="rounded font-medium text-slate-900 hover:text-indigo-700">
+              <a href="#authentication" className="rounded font-medium text-slate-900 dark:text-slate-100 hover:text-indigo-700 dark:hover:text-indigo-200">
                 Authentication
               </a>
             </li>
             {groups.map((g) => (
               <li key={g.tag}>
-                <a href={`#${tagAnchor(g.tag)}`} className="rounded font-medium text-slate-900 hover:text-indigo-700">
+                <a href={`#${tagAnchor(g.tag)}`} className="rounded font-medium text-slate-900 dark:text-slate-100 hover:text-indigo-700 dark:hover:text-indigo-200">
                   {g.tag}
                 </a>
-                <ul className="mt-2 space-y-1 border-l border-slate-200 pl-3">
+                <ul className="mt-2 space-y-1 border-l border-slate-200 dark:border-slate-700 pl-3">
                   {g.operations.map((o) => (
                     <li key={o.anchor}>
-                      <a href={`#${o.anchor}`} className="flex items-center gap-2 rounded py-0.5 text-slate-600 hover:text-slate-900">
+                      <a href={`#${o.anchor}`} className="flex items-center gap-2 rounded py-0.5 text-slate-600 dark:text-slate-400 hover:text-slate-900 dark:hover:text-slate-100">
                         <MethodBadge method={o.method} className="w-12 text-[10px]" />
                         <span className="truncate" title={o.op.summary}>
                           {o.op.operationId}
@@ -66,7 +66,7 @@ export default async function ApiDocsPage() {
               </li>
             ))}
             <li>
-              <a href="#schemas" className="rounded font-medium text-slate-900 hover:text-indigo-700">
+              <a href="#schemas" className="rounded font-medium text-slate-900 dark:text-slate-100 hover:text-indigo-700 dark:hover:text-indigo-200">
                 Schemas
               </a>
             </li>
@@ -76,7 +76,7 @@ export default async function ApiDocsPage() {
         <div className="min-w-0 space-y-10">
           <Card aria-labelledby="authentication">
             <CardHeader id="authentication" title="Authentication and errors" />
-            <CardBody className="space-y-3 text-sm text-slate-600">
+            <CardBody className="space-y-3 text-sm text-slate-600 dark:text-slate-400">
               <p>
                 Send an API token as <code className="font-mono text-xs">Authorization: Bearer mr_…</code> (create one under Settings → API tokens). Each endpoint
                 names the scope it needs; a token&apos;s scopes never exceed its user&apos;s role. In this browser your signed-in session works too.
@@ -93,7 +93,7 @@ export default async function ApiDocsPage() {
 
           {groups.map((g) => (
             <section key={g.tag} aria-labelledby={tagAnchor(g.tag)} className="space-y-4">
-              <h2 id={tagAnchor(g.tag)} className="scroll-mt-20 text-lg font-semibold text-slate-900">
+              <h2 id={tagAnchor(g.tag)} className="scroll-mt-20 text-lg font-semibold text-slate-900 dark:text-slate-100">
                 {g.tag}
               </h2>
               {g.operations.map((o) => (
@@ -103,13 +103,13 @@ export default async function ApiDocsPage() {
           ))}
 
           <section aria-labelledby="schemas" className="space-y-4">
-            <h2 id="schemas" className="scroll-mt-20 text-lg font-semibold text-slate-900">
+            <h2 id="schemas" className="scroll-mt-20 text-lg font-semibold text-slate-900 dark:text-slate-100">
               Schemas
             </h2>
             {schemas.map(([name, schema]) => (
-              <div key={name} id={`schema-${name}`} className="scroll-mt-20 rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
-                <h3 className="font-mono text-sm font-semibold text-slate-900">{name}</h3>
-                {schema.description ? <p className="mt-1 text-sm text-slate-500">{schema.description}</p> : null}
+              <div key={name} id={`schema-${name}`} className="scroll-mt-20 rounded-xl bg-white dark:bg-slate-900 p-5 shadow-sm ring-1 ring-slate-200 dark:ring-slate-700">
+                <h3 className="font-mono text-sm font-semibold text-slate-900 dark:text-slate-100">{name}</h3>
+                {schema.description ? <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">{schema.description}</p> : null}
                 <div className="mt-3">
                   <SchemaBlock schema={schema} label={`Schema ${name}`} />
                 </div>

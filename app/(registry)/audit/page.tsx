@@ -49,7 +49,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   if (!can(actor, "audit.read"))
     return (
       <Forbidden title="The audit log is for auditors and admins">
-        You are signed in as <strong className="font-medium text-slate-800">{actor.email}</strong> with the <strong className="font-medium text-slate-800">{actor.role}</strong>{" "}
+        You are signed in as <strong className="font-medium text-slate-800 dark:text-slate-200">{actor.email}</strong> with the <strong className="font-medium text-slate-800 dark:text-slate-200">{actor.role}</strong>{" "}
         role. Ask an admin for the auditor role if you need to trace decisions and approvals.
       </Forbidden>
     );
@@ -97,12 +97,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
       <div className="space-y-6">
         <ChainBanner result={chain} />
         <Card aria-labelledby="events-heading">
-          <div className="space-y-4 border-b border-slate-200 px-5 py-4">
+          <div className="space-y-4 border-b border-slate-200 dark:border-slate-700 px-5 py-4">
             <div>
-              <h2 id="events-heading" className="text-base font-semibold text-slate-900">
+              <h2 id="events-heading" className="text-base font-semibold text-slate-900 dark:text-slate-100">
                 Events
               </h2>
-              <p className="mt-0.5 text-sm text-slate-500">
+              <p className="mt-0.5 text-sm text-slate-500 dark:text-slate-400">
                 {order === "desc" ? "Newest first." : "In chain order, oldest first."} Times are UTC. Filters match exact values; select an actor or a credential to see
                 everything it did.
               </p>

@@ -102,6 +102,12 @@ async function openRequest(): Promise<string> {
   return made.body.id as string;
 }
 
+/** A new open staging request of the fixture version, made with the bootstrap token (so only an admin credential may cancel it). */
+async function freshRequest(): Promise<string> {
+  await closeOpenRequests();
+  return openRequest();
+}
+
 /** How to call each endpoint so that an allowed caller succeeds, and the status that success is. */
 type Row = { ok: number; resource?: () => Resource; request: (cred: Credential) => Promise<{ method: string; path: string; body?: unknown; form?: FormData }> };
 
@@ -322,6 +328,9 @@ type ActionRow = {
   succeeded: (result: Json) => boolean;
 };
 
+/** The request the current promotion-action call is about (its page is the request's page). */
+let actionRequest = "";
+
 const actionRows: Record<string, ActionRow> = {
   rerunChecksAction: {
     page: () => `/models/${MODEL}/versions/1.0.0/checks`,
@@ -395,6 +404,48 @@ const actionRows: Record<string, ActionRow> = {
     action: "webhooks.manage",
     args: async () => [{ webhookId: fixtureHook.id, deliveryId: fixtureHook.deliveryId }],
     succeeded: (r) => r.ok === true,
+  },
+  requestPromotionAction: {
+    page: () => `/models/${MODEL}`,
+    action: "promotion.request",
+    resource: ownerResource,
+    args: async () => {
+      await closeOpenRequests();
+      return [{ model: MODEL, version: "1.0.0", to: "staging", reason: "matrix" }];
+    },
+    succeeded: (r) => r.ok === true,
+  },
+  // Each caller decides on a request of its own: a rejection (no checks worker runs here, so a
+  // request never gets past pending_checks, where only rejecting is open) closes it.
+  decidePromotionAction: {
+    page: () => `/reviews/${actionRequest}`,
+    action: "promotion.approve",
+    args: async () => {
+      actionRequest = await freshRequest();
+      const digest = (await call("GET", v, { header: boot })).body.manifestDigest as string;
+      return [{ id: actionRequest, decision: "reject", comment: "matrix", manifestDigest: digest }];
+    },
+    succeeded: (r) => r.ok === true,
+  },
+  // Requests here are made with the bootstrap token, so only an admin may cancel them.
+  cancelPromotionAction: {
+    page: () => `/reviews/${actionRequest}`,
+    action: "promotion.cancel",
+    resource: () => ({ requesterId: null }),
+    args: async () => {
+      actionRequest = await freshRequest();
+      return [{ id: actionRequest }];
+    },
+    succeeded: (r) => r.ok === true,
+  },
+  // Nothing reaches prod without a checks worker: an allowed caller gets as far as the service's
+  // no_prod answer (as the REST row's 409), a refused one is stopped before it.
+  rollbackAction: {
+    page: () => `/models/${MODEL}`,
+    action: "promotion.rollback",
+    resource: ownerResource,
+    args: async () => [{ model: MODEL, reason: "matrix" }],
+    succeeded: (r) => r.ok === true || r.code === "no_prod",
   },
   // Last: it changes the caller's password (and ends the caller's other sessions).
   changePasswordAction: {

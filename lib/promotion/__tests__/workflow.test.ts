@@ -24,7 +24,10 @@ import { createTestDatabase, type TestDatabase } from "../../testing/db.ts";
 import { cancelPromotion } from "../cancel-promotion.ts";
 import { removeCustomAlias, setCustomAlias } from "../custom-aliases.ts";
 import { decidePromotion } from "../decide-promotion.ts";
+import { getModelStages } from "../get-model-stages.ts";
 import { getPromotion } from "../get-promotion.ts";
+import { getReview } from "../get-review.ts";
+import { getVersionPromotion } from "../get-version-promotion.ts";
 import { listPromotions } from "../list-promotions.ts";
 import { listStageHistory } from "../list-stage-history.ts";
 import { requestPromotion } from "../request-promotion.ts";
@@ -435,5 +438,60 @@ describe("promotion workflow", () => {
     const results = await Promise.allSettled([1, 2, 3].map(() => request("unique", "1.0.0", "staging")));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     for (const r of results) if (r.status === "rejected") expect([(r.reason as AppError).kind, (r.reason as AppError).code]).toEqual(["conflict", "request_exists"]);
+  });
+
+  it("feeds the review pages: a version's next-stage gates before and after the request, the comparison with prod, the model's stages", async () => {
+    await createModel(services.prisma, { actor: people.owner!, name: "review-pages" });
+    await inProd("review-pages", "1.0.0");
+    const candidate = await inStaging("review-pages", "1.1.0", {
+      features: [
+        { name: "age", type: "int", min: 18, max: 120 },
+        { name: "income", type: "float", min: 0 },
+      ],
+    });
+
+    // Before a request: the gates for prod as they stand, no approvals counted.
+    const before = await getVersionPromotion(services, { model: "review-pages", version: "1.1.0" });
+    expect([before.stage, before.next, before.openRequest]).toEqual(["staging", "prod", null]);
+    expect(before.gates.find((g) => g.id === "schema")).toMatchObject({ status: "fail" });
+    expect(before.gates.find((g) => g.id === "approvals")).toMatchObject({ status: "pending", detail: expect.stringMatching(/^0 of 2/) });
+
+    // A breaking schema change blocks the request; the review shows the same change in its schema rows.
+    const r = await request("review-pages", "1.1.0", "prod");
+    expect(r.status).toBe("pending_checks");
+    const after = await getVersionPromotion(services, { model: "review-pages", version: "1.1.0" });
+    expect(after.openRequest?.id).toBe(r.id);
+    const review = await getReview(services, { id: r.id });
+    expect(review.against).toBe("current");
+    expect(review.current?.detail.version).toBe("1.0.0");
+    expect(review.candidate.detail.manifestDigest).toBe(candidate.digest);
+    expect(review.comparison?.schema.rows.find((row) => row.feature === "age")).toMatchObject({ status: "changed", breaking: true, changes: ["age: minimum raised from 0 to 18"] });
+    expect(review.comparison?.schema.rows.find((row) => row.feature === "income")).toMatchObject({ status: "unchanged", breaking: false });
+    expect(review.comparison?.schema.compatibility?.verdict).toBe("fail");
+    expect(review.comparison?.files.find((f) => f.path === "MODEL_CARD.md")?.status).toBe("unchanged");
+    expect(review.candidate.card?.text).toContain("## Intended use");
+
+    // A prod version has no next stage.
+    expect(await getVersionPromotion(services, { model: "review-pages", version: "1.0.0" })).toMatchObject({ stage: "prod", next: null, gates: [] });
+
+    const stages = await getModelStages(services.prisma, { model: "review-pages" });
+    expect(stages.aliases.map((a) => `${a.name}=${a.version}`)).toEqual(["prod=1.0.0", "staging=1.1.0"]);
+    expect(stages.columns.map((c) => `${c.version}:${c.stage}`)).toEqual(["1.1.0:staging", "1.0.0:prod"]);
+    expect(stages.columns[0]!.openRequests).toEqual([{ id: r.id, to: "prod", status: "pending_checks" }]);
+    expect(stages.columns[0]!.checks.map((c) => c.verdict)).toEqual(["pass", "pass", "pass", "pass"]);
+    expect(stages.formerProds).toEqual([]);
+
+    // Once promoted, the review keeps comparing with the prod it replaced.
+    await cancelPromotion(services.prisma, { actor: people.owner!, id: r.id });
+    await inProd("review-pages", "2.0.0", {
+      features: [
+        { name: "age", type: "int", min: 18, max: 120 },
+        { name: "income", type: "float", min: 0 },
+      ],
+    });
+    const promoted = (await listPromotions(services.prisma, { model: "review-pages", status: "promoted", to: "prod", limit: 5 })).items.find((p) => p.version === "2.0.0")!;
+    const record = await getReview(services, { id: promoted.id });
+    expect([record.against, record.current?.detail.version]).toEqual(["replaced", "1.0.0"]);
+    expect((await getModelStages(services.prisma, { model: "review-pages" })).formerProds.map((f) => f.version)).toEqual(["1.0.0"]);
   });
 });

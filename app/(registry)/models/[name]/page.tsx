@@ -13,8 +13,19 @@ import { AliasBadge, TagList } from "@/components/versions/badges";
 import { requirePageActor } from "@/app/_lib/next-auth";
 import { can } from "@/lib/auth/permissions";
 import { OwnersEditor } from "@/components/models/owners-editor";
-import { setOwnersAction } from "./actions";
-import { getModel } from "@/lib/registry/models";
+import { PromotionsTable } from "@/components/promotion/promotions-table";
+import { RequestPromotionForm } from "@/components/promotion/request-promotion-form";
+import { RollbackForm } from "@/components/promotion/rollback-form";
+import { StageTimeline } from "@/components/promotion/stage-timeline";
+import { VersionsComparison } from "@/components/promotion/versions-comparison";
+import { Digest } from "@/components/ui/digest";
+import { requestPromotionAction, rollbackAction, setOwnersAction } from "./actions";
+import { getModel, modelOwnerIds } from "@/lib/registry/models";
+import { describeRequest } from "@/lib/promotion/describe-request";
+import { getModelStages } from "@/lib/promotion/get-model-stages";
+import { listPromotions } from "@/lib/promotion/list-promotions";
+import { listStageHistory } from "@/lib/promotion/list-stage-history";
+import { nextStage, type Stage } from "@/lib/promotion/state-machine";
 import { listVersions } from "@/lib/registry/versions";
 import { getServices } from "@/lib/server/services";
 import { listSearchParams, orFirstPage, orNotFound, registryUrl, routeSegment, type SearchParams } from "../../../_lib/page-helpers";
@@ -35,18 +46,35 @@ export default async function ModelPage({ params, searchParams }: { params: Para
   const services = await getServices();
   const model = await orNotFound(getModel(services.prisma, name));
   const versions = await orFirstPage(listVersions(services.prisma, { model: name, cursor, limit: PAGE_SIZE }), path);
-  const aliases = Object.entries(model.aliases).sort(([a], [b]) => a.localeCompare(b));
+  const [stages, history, open, ownerIds] = await Promise.all([
+    getModelStages(services.prisma, { model: name }),
+    listStageHistory(services.prisma, { model: name, limit: 20 }),
+    listPromotions(services.prisma, { model: name, status: "open", limit: 25 }),
+    modelOwnerIds(services.prisma, name),
+  ]);
+  const openRows = open.items.map((r) => ({ ...r, ...describeRequest(r) }));
+  const mayRollback = stages.prod !== null && can(actor, "promotion.rollback", { owners: ownerIds });
+  // What an owner can move next: the newest dev version and the staging one, unless already requested.
+  const candidates = can(actor, "promotion.request", { owners: ownerIds })
+    ? stages.columns
+        .filter((c) => c.stage === "dev" || c.stage === "staging")
+        .filter((c, i, all) => all.findIndex((o) => o.stage === c.stage) === i)
+        .flatMap((c) => {
+          const to = nextStage(c.stage as Stage);
+          return to && !c.openRequests.some((r) => r.to === to) ? [{ version: c.version, to }] : [];
+        })
+    : [];
 
   return (
     <>
       <PageHeader
         crumbs={[{ label: "Models", href: "/" }, { label: model.name }]}
         title={<span className="font-mono">{model.name}</span>}
-        description={model.description || <span className="text-slate-400">No description.</span>}
+        description={model.description || <span className="text-slate-500 dark:text-slate-400">No description.</span>}
         meta={
           <>
             <span>
-              {model.owners.length > 1 ? "Owners" : "Owner"}: <span className="font-medium text-slate-700">{model.owners.length ? model.owners.join(", ") : "— (admins only)"}</span>
+              {model.owners.length > 1 ? "Owners" : "Owner"}: <span className="font-medium text-slate-700 dark:text-slate-300">{model.owners.length ? model.owners.join(", ") : "— (admins only)"}</span>
             </span>
             <span>
               Created <Time iso={model.createdAt} />
@@ -59,7 +87,22 @@ export default async function ModelPage({ params, searchParams }: { params: Para
         }
       />
 
-      <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_18rem]">
+        <div className="min-w-0 space-y-6">
+        {openRows.length ? (
+          <Card aria-labelledby="requests-heading">
+            <CardHeader
+              id="requests-heading"
+              title="Open promotion requests"
+              description={
+                <>
+                  Waiting for gates or reviewers. <Link href={`/reviews?model=${encodeURIComponent(model.name)}`} className="rounded font-medium text-indigo-700 hover:underline dark:text-indigo-300">All requests for this model</Link>
+                </>
+              }
+            />
+            <PromotionsTable rows={openRows} caption={`Open promotion requests for ${model.name}`} />
+          </Card>
+        ) : null}
         <Card aria-labelledby="versions-heading" className="min-w-0">
           <CardHeader id="versions-heading" title="Versions" description={`${model.versionCount} version${model.versionCount === 1 ? "" : "s"}, newest first. Each is immutable and identified by its manifest digest.`} />
           {versions.items.length === 0 && !cursor ? (
@@ -74,28 +117,78 @@ export default async function ModelPage({ params, searchParams }: { params: Para
           )}
         </Card>
 
+        {stages.columns.length > 1 ? (
+          <Card aria-labelledby="compare-heading">
+            <CardHeader id="compare-heading" title="Versions side by side" description={`The ${stages.columns.length} newest versions: stage, the latest verdict of each check, and reported metrics (the highest of each in bold).`} />
+            <VersionsComparison model={model.name} columns={stages.columns} metricNames={stages.metricNames} />
+          </Card>
+        ) : null}
+
+        <Card aria-labelledby="timeline-heading">
+          <CardHeader id="timeline-heading" title="Stage history" description="Every upload, promotion, archive, rollback and alias move, newest first: who, when and why." />
+          <CardBody>
+            <StageTimeline model={model.name} events={history.items} />
+            {history.nextCursor ? (
+              <p className="mt-4 text-xs text-slate-600 dark:text-slate-400">
+                Showing the latest {history.items.length} events; the full history is at <code className="font-mono">GET /api/v1/models/{model.name}/stages</code>.
+              </p>
+            ) : null}
+          </CardBody>
+        </Card>
+        </div>
+
         <div className="space-y-6 self-start">
         <Card aria-labelledby="aliases-heading">
-          <CardHeader id="aliases-heading" title="Aliases" description="Movable pointers that clients resolve." />
+          <CardHeader id="aliases-heading" title="Aliases" description="Movable pointers that clients resolve; prod and staging move only by promotion and rollback." />
           <CardBody>
-            {aliases.length ? (
-              <ul className="space-y-2">
-                {aliases.map(([alias, version]) => (
-                  <li key={alias} className="flex items-center justify-between gap-2">
-                    <AliasBadge name={alias} />
-                    <Link href={versionHref(model.name, version)} className="rounded font-mono text-sm text-indigo-700 hover:underline">
-                      {version}
-                    </Link>
+            {stages.aliases.length ? (
+              <ul className="space-y-3">
+                {stages.aliases.map((a) => (
+                  <li key={a.name} className="text-sm" data-alias={a.name}>
+                    <div className="flex items-center justify-between gap-2">
+                      <AliasBadge name={a.name} />
+                      <Link href={versionHref(model.name, a.version)} className="rounded font-mono text-sm font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                        {a.version}
+                      </Link>
+                    </div>
+                    <p className="mt-1 flex flex-wrap items-center justify-between gap-x-2 text-xs text-slate-600 dark:text-slate-400">
+                      <span>
+                        since <Time iso={a.since} />
+                      </span>
+                      <Digest value={a.manifestDigest} chars={8} />
+                    </p>
                   </li>
                 ))}
               </ul>
             ) : (
-              <p className="text-sm text-slate-500">
+              <p className="text-sm text-slate-600 dark:text-slate-400">
                 No aliases yet. <span className="font-mono text-xs">staging</span> and <span className="font-mono text-xs">prod</span> are set when a version is promoted.
               </p>
             )}
           </CardBody>
         </Card>
+        {candidates.length ? (
+          <Card aria-labelledby="promote-heading">
+            <CardHeader id="promote-heading" title="Request promotion" description="Versions move one stage at a time: dev → staging → prod." />
+            <CardBody className="space-y-5">
+              {candidates.map((c) => (
+                <RequestPromotionForm key={c.version} model={model.name} version={c.version} to={c.to} request={requestPromotionAction} compact />
+              ))}
+            </CardBody>
+          </Card>
+        ) : null}
+        {mayRollback && stages.prod ? (
+          <Card aria-labelledby="rollback-heading">
+            <CardHeader id="rollback-heading" title="Roll back prod" description="Moves prod back at once to a version that was prod before, without re-running gates." />
+            <CardBody>
+              {stages.formerProds.length ? (
+                <RollbackForm model={model.name} prod={stages.prod} formerProds={stages.formerProds} rollback={rollbackAction} />
+              ) : (
+                <p className="text-sm text-slate-600 dark:text-slate-400">{stages.prod} is the first prod version: there is no earlier prod to roll back to.</p>
+              )}
+            </CardBody>
+          </Card>
+        ) : null}
         {can(actor, "model.manage_owners") ? (
           <Card aria-labelledby="owners-heading">
             <CardHeader id="owners-heading" title="Owners" description="Owners upload versions and edit the model; admins assign them." />

@@ -32,7 +32,7 @@ export default async function TokensPage({ searchParams }: { searchParams: Searc
         description={
           <>
             Tokens let CI and scripts use the REST API and the <code className="font-mono text-xs">model-registry</code> CLI as you. A token never has more
-            rights than your role (<span className="font-medium text-slate-800">{actor.role}</span>), and a role change narrows existing tokens at once.
+            rights than your role (<span className="font-medium text-slate-800 dark:text-slate-200">{actor.role}</span>), and a role change narrows existing tokens at once.
           </>
         }
       />

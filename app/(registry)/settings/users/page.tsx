@@ -50,13 +50,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
               {page.items.map((u) => (
                 <TR key={u.id}>
                   <RowHeader>
-                    <span className="block font-medium text-slate-900">{u.email}</span>
-                    <span className="block text-xs text-slate-500">{u.name}</span>
+                    <span className="block font-medium text-slate-900 dark:text-slate-100">{u.email}</span>
+                    <span className="block text-xs text-slate-500 dark:text-slate-400">{u.name}</span>
                   </RowHeader>
                   <TD>
                     <Badge tone={u.role === "admin" ? "red" : u.role === "reviewer" ? "violet" : u.role === "contributor" ? "indigo" : "neutral"}>{u.role}</Badge>
                     {u.roleManagedBy ? (
-                      <span id={`role-source-${u.id}`} className="mt-1 block text-xs text-slate-500">
+                      <span id={`role-source-${u.id}`} className="mt-1 block text-xs text-slate-500 dark:text-slate-400">
                         set by {u.roleManagedBy === "github" ? "GitHub" : "your identity provider"}
                       </span>
                     ) : null}
@@ -69,7 +69,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
                       </Badge>
                     ) : null}
                   </TD>
-                  <TD className="text-slate-500">
+                  <TD className="text-slate-500 dark:text-slate-400">
                     <Time iso={u.createdAt} />
                   </TD>
                   <TD className="text-right">

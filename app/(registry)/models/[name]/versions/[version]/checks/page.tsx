@@ -51,7 +51,7 @@ export default async function ChecksPage({ params }: { params: Params }) {
         ]}
         title={
           <>
-            Checks <span className="font-mono text-lg font-normal text-slate-500">{`${checks.model}@${checks.version}`}</span>
+            Checks <span className="font-mono text-lg font-normal text-slate-500 dark:text-slate-400">{`${checks.model}@${checks.version}`}</span>
           </>
         }
         description={<>Every result is tied to this manifest digest and the checker version that produced it. Reruns add runs; they never overwrite history.</>}
@@ -69,7 +69,7 @@ export default async function ChecksPage({ params }: { params: Params }) {
           canRerun ? (
             <RerunChecksButton model={checks.model} version={checks.version} action={rerunChecksAction} />
           ) : (
-            <p className="max-w-56 text-right text-xs text-slate-500">Rerunning checks needs the contributor role or above (you are {/^[aeiou]/.test(actor.role) ? "an" : "a"} {actor.role}).</p>
+            <p className="max-w-56 text-right text-xs text-slate-500 dark:text-slate-400">Rerunning checks needs the contributor role or above (you are {/^[aeiou]/.test(actor.role) ? "an" : "a"} {actor.role}).</p>
           )
         }
       />
@@ -82,21 +82,21 @@ export default async function ChecksPage({ params }: { params: Params }) {
         </Card>
       ) : (
         <div className="space-y-6">
-          <nav aria-label="Checks on this page" className="rounded-xl bg-white px-5 py-3 shadow-sm ring-1 ring-slate-200">
+          <nav aria-label="Checks on this page" className="rounded-xl bg-white dark:bg-slate-900 px-5 py-3 shadow-sm ring-1 ring-slate-200 dark:ring-slate-700">
             <ul className="flex flex-wrap items-center gap-x-6 gap-y-2 text-sm">
               {checkKinds.map((kind) => {
                 const run = byKind.get(kind);
                 return (
                   <li key={kind} className="flex items-center gap-2">
-                    <Link href={`#check-${kind}`} className="rounded font-medium text-indigo-700 hover:text-indigo-900 hover:underline">
+                    <Link href={`#check-${kind}`} className="rounded font-medium text-indigo-700 dark:text-indigo-300 hover:text-indigo-900 dark:hover:text-indigo-200 hover:underline">
                       {checkKindLabel[kind]}
                     </Link>
-                    {run ? <VerdictBadge status={run.status} verdict={run.verdict} /> : <span className="text-xs text-slate-400">not requested</span>}
+                    {run ? <VerdictBadge status={run.status} verdict={run.verdict} /> : <span className="text-xs text-slate-500 dark:text-slate-400">not requested</span>}
                   </li>
                 );
               })}
               <li className="sm:ml-auto">
-                <Link href="#history" className="rounded text-slate-600 hover:text-slate-900 hover:underline">
+                <Link href="#history" className="rounded text-slate-600 dark:text-slate-400 hover:text-slate-900 dark:hover:text-slate-100 hover:underline">
                   History ({checks.history.length} runs)
                 </Link>
               </li>
