@@ -105,8 +105,7 @@ function RatePanel({ attribute, metric, thresholds }: { attribute: Attribute; me
                   worse ? "font-semibold text-red-700 dark:text-red-300" : judged ? "text-slate-700 dark:text-slate-300" : "text-slate-600 dark:text-slate-400",
                 )}
               >
-                <span className="font-mono tabular-nums">{fmtRate(value)}</span>
-                {worse ? " ✕" : ""} {!judged ? "— too small, not judged" : typeof value !== "number" ? "— undefined" : read ? `— ${read.text}` : ""}
+                <span className="font-mono tabular-nums">{fmtRate(value)}</span> {!judged ? "— too small, not judged" : typeof value !== "number" ? "— undefined" : read ? `— ${read.text}` : ""}
               </span>
             </div>
           );
@@ -250,7 +249,7 @@ export function FairnessChart({ attributeName, attribute, thresholds }: { attrib
             <span aria-hidden="true" className="inline-block h-2.5 w-4 rounded-sm bg-indigo-500 dark:bg-indigo-400" /> judged group
           </span>
           <span className="inline-flex items-center gap-1.5">
-            <span aria-hidden="true" className="inline-block h-2.5 w-4 rounded-sm bg-red-600 dark:bg-red-500" /> ✕ worse side of the gate (fails it)
+            <span aria-hidden="true" className="inline-block h-2.5 w-4 rounded-sm bg-red-600 dark:bg-red-500" /> on the worse side of the gate: fails it (also said in words)
           </span>
           <span className="inline-flex items-center gap-1.5">
             <span aria-hidden="true" className={cn("inline-block h-2.5 w-4 rounded-sm", HATCH)} /> too small, not judged

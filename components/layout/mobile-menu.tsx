@@ -55,40 +55,45 @@ export function MobileMenu({ email, role, canManageUsers = false, hasPassword = 
         hidden={!open}
         className="absolute inset-x-0 top-full border-b border-slate-200 bg-white px-4 pt-2 pb-4 shadow-lg dark:border-slate-700 dark:bg-slate-900"
       >
-        <nav aria-label="Main (menu)">
-          <ul className="space-y-0.5">
-            {mainNav.map((n) => (
-              <li key={n.href}>
-                <Link
-                  href={n.href}
-                  aria-current={isActive(pathname, n.match, n.href) ? "page" : undefined}
-                  className={cn(item, isActive(pathname, n.match, n.href) && "bg-indigo-50 text-indigo-800 dark:bg-indigo-400/10 dark:text-indigo-200")}
-                >
-                  {n.label}
+        {/* Rendered only while open: a closed menu leaves no second copy of the account links in the page. */}
+        {open ? (
+          <>
+            <nav aria-label="Main (menu)">
+              <ul className="space-y-0.5">
+                {mainNav.map((n) => (
+                  <li key={n.href}>
+                    <Link
+                      href={n.href}
+                      aria-current={isActive(pathname, n.match, n.href) ? "page" : undefined}
+                      className={cn(item, isActive(pathname, n.match, n.href) && "bg-indigo-50 text-indigo-800 dark:bg-indigo-400/10 dark:text-indigo-200")}
+                    >
+                      {n.label}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            {email ? (
+              <div className="mt-2 border-t border-slate-200 pt-2 dark:border-slate-700">
+                <p className="truncate px-3 py-1 text-sm font-medium text-slate-900 dark:text-slate-100">{email}</p>
+                <p className="px-3 pb-1 text-xs text-slate-600 dark:text-slate-400">Role: {role}</p>
+                <Link href="/settings/tokens" className={item}>
+                  API tokens
                 </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        {email ? (
-          <div className="mt-2 border-t border-slate-200 pt-2 dark:border-slate-700">
-            <p className="truncate px-3 py-1 text-sm font-medium text-slate-900 dark:text-slate-100">{email}</p>
-            <p className="px-3 pb-1 text-xs text-slate-600 dark:text-slate-400">Role: {role}</p>
-            <Link href="/settings/tokens" className={item}>
-              API tokens
-            </Link>
-            {hasPassword ? (
-              <Link href="/account/password" className={item}>
-                Change password
-              </Link>
+                {hasPassword ? (
+                  <Link href="/account/password" className={item}>
+                    Change password
+                  </Link>
+                ) : null}
+                {canManageUsers ? (
+                  <Link href="/settings/users" className={item}>
+                    Users
+                  </Link>
+                ) : null}
+                <SignOutButton className={cn(item, "w-full text-left")} />
+              </div>
             ) : null}
-            {canManageUsers ? (
-              <Link href="/settings/users" className={item}>
-                Users
-              </Link>
-            ) : null}
-            <SignOutButton className={cn(item, "w-full text-left")} />
-          </div>
+          </>
         ) : null}
       </div>
     </div>

@@ -59,7 +59,7 @@ export function InputSchemaTable({ inputSchema }: { inputSchema: unknown }) {
                 <RowHeader className="font-mono text-xs break-all">{f.data.name}</RowHeader>
                 <TD className="font-mono text-xs">{f.data.type ?? "—"}</TD>
                 <TD className="font-mono text-xs whitespace-nowrap tabular-nums">{range(f.data)}</TD>
-                <TD>{f.data.nullable ? "yes" : "no"}</TD>
+                <TD className="text-xs">{f.data.nullable ? "yes" : "no"}</TD>
                 <TD className="text-xs">
                   {c?.length ? (
                     <>

@@ -29,12 +29,13 @@ function Value({ value }: { value: unknown }) {
   return <code className="font-mono text-xs break-all">{text}</code>;
 }
 
-function Pairs({ entries }: { entries: [string, ReactNode][] }) {
+/** Keys of free-form maps are identifiers (monospace); the settings' labels are words. */
+function Pairs({ entries, monoKeys = false }: { entries: [string, ReactNode][]; monoKeys?: boolean }) {
   return (
     <dl className="grid grid-cols-[minmax(0,auto)_minmax(0,1fr)] gap-x-6 gap-y-1.5 text-sm">
       {entries.map(([k, v]) => (
         <div key={k} className="contents">
-          <dt className="font-mono text-xs leading-5 break-all text-slate-600 dark:text-slate-400">{k}</dt>
+          <dt className={monoKeys ? "font-mono text-xs leading-5 break-all text-slate-600 dark:text-slate-400" : "text-slate-600 dark:text-slate-400"}>{k}</dt>
           <dd className="text-slate-800 dark:text-slate-200">{v}</dd>
         </div>
       ))}
@@ -50,7 +51,7 @@ function FreeForm({ label, value, fullHref }: { label: string; value: unknown; f
     <div>
       <h3 className="mb-2 text-sm font-semibold text-slate-900 dark:text-slate-100">{label}</h3>
       {Object.keys(value).length ? (
-        <Pairs entries={Object.entries(value).map(([k, v]) => [k, <Value key={k} value={v} />])} />
+        <Pairs monoKeys entries={Object.entries(value).map(([k, v]) => [k, <Value key={k} value={v} />])} />
       ) : (
         <p className="text-sm text-slate-600 dark:text-slate-400">empty</p>
       )}
