@@ -8,7 +8,6 @@ import { MobileMenu } from "./mobile-menu";
 import { NavLink } from "./nav-link";
 import { UserMenu } from "./user-menu";
 
-<<<<<<< HEAD
 export function AppShell({
   actor,
   canManageUsers = false,
@@ -20,10 +19,7 @@ export function AppShell({
   canManageWebhooks?: boolean;
   children: ReactNode;
 }) {
-=======
-export function AppShell({ actor, canManageUsers = false, children }: { actor: Actor | undefined; canManageUsers?: boolean; children: ReactNode }) {
   const hasPassword = actor ? !("hasPassword" in actor) || actor.hasPassword !== false : true;
->>>>>>> review-ui
   return (
     <div className="flex min-h-screen flex-col">
       {/* Off-screen until focused (the first Tab on every page), then slides into view. */}
@@ -53,17 +49,13 @@ export function AppShell({ actor, canManageUsers = false, children }: { actor: A
               ))}
             </ul>
           </nav>
-<<<<<<< HEAD
-          {actor ? <UserMenu email={actor.email} role={actor.role} canManageUsers={canManageUsers} canManageWebhooks={canManageWebhooks} hasPassword={!("hasPassword" in actor) || actor.hasPassword !== false} /> : null}
-=======
           <div className="flex-1 md:hidden" />
           {actor ? (
             <div className="hidden md:block">
-              <UserMenu email={actor.email} role={actor.role} canManageUsers={canManageUsers} hasPassword={hasPassword} />
+              <UserMenu email={actor.email} role={actor.role} canManageUsers={canManageUsers} canManageWebhooks={canManageWebhooks} hasPassword={hasPassword} />
             </div>
           ) : null}
-          <MobileMenu email={actor?.email} role={actor?.role} canManageUsers={canManageUsers} hasPassword={hasPassword} />
->>>>>>> review-ui
+          <MobileMenu email={actor?.email} role={actor?.role} canManageUsers={canManageUsers} canManageWebhooks={canManageWebhooks} hasPassword={hasPassword} />
         </div>
       </header>
       <main id="main" tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 px-4 py-8 focus:outline-none sm:px-6 lg:px-8">

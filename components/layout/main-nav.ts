@@ -3,6 +3,7 @@ export type NavMatch = "exact" | "prefix" | string[];
 
 export const mainNav: { href: string; label: string; match: NavMatch }[] = [
   { href: "/", label: "Models", match: ["/", "/models"] },
+  { href: "/reviews", label: "Reviews", match: "prefix" },
   { href: "/audit", label: "Audit", match: "prefix" },
   { href: "/api-docs", label: "API reference", match: "prefix" },
   { href: "/settings/tokens", label: "Settings", match: ["/settings"] },

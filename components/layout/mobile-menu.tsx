@@ -14,7 +14,19 @@ import { isActive, mainNav } from "./main-nav";
 const item =
   "block rounded-md px-3 py-2.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-slate-300 dark:hover:bg-slate-800";
 
-export function MobileMenu({ email, role, canManageUsers = false, hasPassword = true }: { email?: string; role?: string; canManageUsers?: boolean; hasPassword?: boolean }) {
+export function MobileMenu({
+  email,
+  role,
+  canManageUsers = false,
+  canManageWebhooks = false,
+  hasPassword = true,
+}: {
+  email?: string;
+  role?: string;
+  canManageUsers?: boolean;
+  canManageWebhooks?: boolean;
+  hasPassword?: boolean;
+}) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const pathname = usePathname() ?? "/";
@@ -88,6 +100,11 @@ export function MobileMenu({ email, role, canManageUsers = false, hasPassword = 
                 {canManageUsers ? (
                   <Link href="/settings/users" className={item}>
                     Users
+                  </Link>
+                ) : null}
+                {canManageWebhooks ? (
+                  <Link href="/settings/webhooks" className={item}>
+                    Webhooks
                   </Link>
                 ) : null}
                 <SignOutButton className={cn(item, "w-full text-left")} />

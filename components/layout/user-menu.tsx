@@ -91,20 +91,16 @@ export function UserMenu({
               Users
             </Link>
           ) : null}
-<<<<<<< HEAD
           {canManageWebhooks ? (
             <Link
               href="/settings/webhooks"
               onClick={close}
-              className="block rounded-md px-3 py-2 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500"
+              className="block rounded-md px-3 py-2 text-sm text-slate-700 dark:text-slate-300 hover:bg-slate-100 dark:hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-500"
             >
               Webhooks
             </Link>
           ) : null}
-          <SignOutButton className="w-full rounded-md px-3 py-2 text-left text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500" />
-=======
           <SignOutButton className="w-full rounded-md px-3 py-2 text-left text-sm text-slate-700 dark:text-slate-300 hover:bg-slate-100 dark:hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-500" />
->>>>>>> review-ui
         </div>
       </div>
     </details>

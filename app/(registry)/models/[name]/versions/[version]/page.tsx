@@ -26,6 +26,11 @@ import { requirePageActor } from "@/app/_lib/next-auth";
 import { log } from "@/lib/observability/logger";
 import { getVersionView } from "@/lib/checks/version-view";
 import { getServices } from "@/lib/server/services";
+import { VersionPromotion } from "@/components/promotion/version-promotion";
+import { can } from "@/lib/auth/permissions";
+import { getVersionPromotion } from "@/lib/promotion/get-version-promotion";
+import { modelOwnerIds } from "@/lib/registry/models";
+import { requestPromotionAction } from "../../actions";
 import { orNotFound, routeSegment } from "../../../../../_lib/page-helpers";
 
 type Params = Promise<{ name: string; version: string }>;
@@ -39,9 +44,11 @@ export default async function VersionPage({ params }: { params: Params }) {
   const p = await params;
   const name = routeSegment(p.name);
   const versionName = routeSegment(p.version);
-  await requirePageActor(`/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(versionName)}`);
+  const actor = await requirePageActor(`/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(versionName)}`);
   const { prisma, store, signer } = await getServices();
   const version = await orNotFound(getVersionView(prisma, name, versionName));
+  const [promotion, owners] = await Promise.all([getVersionPromotion({ prisma, store }, { model: name, version: versionName }), modelOwnerIds(prisma, name)]);
+  const mayRequest = can(actor, "promotion.request", { owners });
   const signature = signatureStatus(version, signer);
   const cardFile = version.files.find((f) => f.role === "card");
   // A missing or corrupt card blob must not take the whole page down: show it as unreadable.
@@ -90,9 +97,9 @@ export default async function VersionPage({ params }: { params: Params }) {
       <div className="space-y-6">
         <ChecksPanel model={version.model} version={version.version} checks={version.checks} />
 
-        {/* PROMOTION GATES SLOT (issue #8): render the gates as children, e.g.
-            <PromotionGatesSection><PromotionGates … /></PromotionGatesSection>. */}
-        <PromotionGatesSection />
+        <PromotionGatesSection>
+          <VersionPromotion model={version.model} version={version.version} promotion={promotion} request={mayRequest ? requestPromotionAction : undefined} />
+        </PromotionGatesSection>
 
         <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_22rem]">
           <Card aria-labelledby="schema-heading" className="min-w-0">
