@@ -287,7 +287,7 @@ describe("checks", () => {
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stderr).toContain("queued validation, fairness, adversarial, security");
     expect(JSON.parse(rerun.stdout)).toMatchObject({ state: "passed" });
-  });
+  }, 240_000);
 
   it("exits 1 and prints the reasons when a check fails", async () => {
     // credit-risk@1.0.0's model.onnx is random bytes: validation and security must fail.
