@@ -4,7 +4,12 @@
 // uploader is told why they cannot approve; a version failing the fairness gate cannot be approved
 // whatever happens; a rollback from the model page restores the previous prod. axe (light and dark)
 // and screenshots (1440 and 390 px, light and dark) of the queue, the request page and the model page.
+// A webhook receiver started by this spec checks that the promotion and the rollback were announced
+// with Standard Webhooks signatures that verify with the secret the registry showed once.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { createServer, type Server } from "node:http";
 import AxeBuilder from "@axe-core/playwright";
+import { Webhook } from "standardwebhooks";
 import { expect, test, type Page } from "@playwright/test";
 import { sampleEnvelope } from "../lib/checks/testing/sample-envelope.ts";
 import { signIn as apiSignIn } from "../lib/testing/browser-session.ts";
@@ -131,8 +136,64 @@ test.describe.configure({ mode: "serial", timeout: 120_000 });
 
 let strictRequest = "";
 
+/** What the receiver got: raw body and the three Standard Webhooks headers. */
+type Delivery = { body: string; headers: Record<string, string> };
+const received: Delivery[] = [];
+let receiver: Server | undefined;
+let hook: { id: string; secret: string } | undefined;
+
+async function startReceiver(): Promise<string> {
+  receiver = createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (c: string) => (body += c));
+    req.on("end", () => {
+      const pick = (h: string) => String(req.headers[h] ?? "");
+      received.push({ body, headers: { "webhook-id": pick("webhook-id"), "webhook-timestamp": pick("webhook-timestamp"), "webhook-signature": pick("webhook-signature") } });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver!.listen(0, "127.0.0.1", resolve));
+  const address = receiver.address();
+  return `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/hooks`;
+}
+
+/** Waits for a delivery of `type` whose data matches, and checks its signature two independent ways. */
+async function signedDelivery(type: string, match: (data: Json) => boolean): Promise<Json> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    for (const d of received) {
+      const event = JSON.parse(d.body) as Json;
+      if (event.type !== type || !match(event.data)) continue;
+      // The receiver's library, as docs/webhooks.md shows…
+      expect(new Webhook(hook!.secret).verify(d.body, d.headers)).toEqual(event);
+      // …and by hand: HMAC-SHA256 over "id.timestamp.body" with the base64 key after "whsec_".
+      const expected = createHmac("sha256", Buffer.from(hook!.secret.slice("whsec_".length), "base64"))
+        .update(`${d.headers["webhook-id"]}.${d.headers["webhook-timestamp"]}.${d.body}`)
+        .digest();
+      const signatures = d.headers["webhook-signature"]!.split(" ").map((s) => Buffer.from(s.replace(/^v1,/, ""), "base64"));
+      expect(signatures.some((sig) => sig.length === expected.length && timingSafeEqual(sig, expected))).toBe(true);
+      return event.data as Json;
+    }
+    if (Date.now() > deadline) throw new Error(`no signed ${type} delivery arrived; got ${received.map((d) => JSON.parse(d.body).type).join(", ") || "nothing"}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test.afterAll(async () => {
+  if (hook) await api(`/api/v1/webhooks/${hook.id}`, { method: "DELETE" });
+  await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve(undefined)));
+});
+
 test.beforeAll(async () => {
   test.setTimeout(300_000);
+  const url = await startReceiver();
+  hook = (await json("/api/v1/webhooks", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ url, events: ["promotion.approved", "promotion.promoted", "rollback"], description: "review e2e receiver" }),
+  }, [201])) as { id: string; secret: string };
+  expect(hook!.secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
   for (const person of [OWNER, REVIEWER_A, REVIEWER_B]) {
     const res = await api("/api/v1/users", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(person) });
     if (!res.ok && res.status !== 409) throw new Error(`user ${person.email}: ${res.status} ${await res.text()}`);
@@ -278,6 +339,11 @@ test("reviewer B approves: that is the last approval, and the model page shows t
   const compare = page.getByRole("table", { name: `The 2 newest versions of ${DEMO} side by side: stage, check verdicts and reported metrics` });
   await expect(compare.getByRole("columnheader")).toHaveText([CANDIDATE, BASELINE]);
   await expect(compare.getByRole("row").filter({ has: page.getByRole("rowheader", { name: "auc" }) })).toContainText("0.917 (highest)");
+
+  // The receiver was told, with a signature that verifies.
+  const promoted = await signedDelivery("promotion.promoted", (d) => d.model === DEMO && d.version === CANDIDATE && d.stage === "prod");
+  expect(promoted).toMatchObject({ requestId: id, stage: "prod", previous: BASELINE });
+  await signedDelivery("promotion.approved", (d) => d.requestId === id && d.reviewer === REVIEWER_B.email);
 });
 
 test("a version that fails the fairness gate cannot be approved, whatever the approvals", async ({ page }) => {
@@ -326,4 +392,5 @@ test("a reviewer rolls prod back from the model page: the previous prod is resto
   await expect(timeline).toContainText(`${BASELINE} was restored to prod`);
   await expect(timeline).toContainText("Drift alarm on the March cohort");
   expect((await json(`/api/v1/models/${DEMO}/aliases/prod`)).version).toBe(BASELINE);
+  expect(await signedDelivery("rollback", (d) => d.model === DEMO)).toMatchObject({ from: CANDIDATE, to: BASELINE, reason: "Drift alarm on the March cohort" });
 });
