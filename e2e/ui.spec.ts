@@ -65,7 +65,7 @@ for (const scheme of ["light", "dark"] as const) {
       expect(found).toEqual([]);
     });
 
-    test(`390 px: no page scrolls sideways, and axe still passes (${scheme})`, async ({ page }) => {
+    test(`390 px: no page scrolls sideways${scheme === "light" ? ", and axe still passes" : ""} (${scheme})`, async ({ page }) => {
       await page.setViewportSize({ width: 390, height: 844 });
       await signIn(page, ADMIN);
       const found: string[] = [];
@@ -74,7 +74,8 @@ for (const scheme of ["light", "dark"] as const) {
         await expect(page.locator("main#main")).toBeVisible();
         const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
         expect.soft(scrollWidth, `${name} scrolls sideways`).toBeLessThanOrEqual(innerWidth);
-        if (AXE_AT_390.has(name)) for (const v of await seriousViolations(page, name, { contrast: false })) found.push(`${name}: ${v}`);
+        // Without the contrast rule, dark and light are the same markup: axe judges it once, in light.
+        if (scheme === "light" && AXE_AT_390.has(name)) for (const v of await seriousViolations(page, name, { contrast: false })) found.push(`${name}: ${v}`);
         if (SCREENSHOTS.has(name)) await screenshot(page, `ui/${name}-390-${scheme}`, { maxHeight: 5000 });
       }
       expect(found).toEqual([]);
