@@ -1,18 +1,11 @@
 import { Badge, StatusDot, type BadgeTone } from "../ui/badge";
 
-type Stage = "none" | "dev" | "staging" | "prod" | "archived";
 type Status = "registered" | "checking" | "checked" | "failed";
 
-const stageTone: Record<Stage, BadgeTone> = { none: "neutral", dev: "blue", staging: "amber", prod: "green", archived: "neutral" };
 const statusTone: Record<Status, BadgeTone> = { registered: "neutral", checking: "indigo", checked: "green", failed: "red" };
 
-export function StageBadge({ stage }: { stage: Stage }) {
-  return (
-    <Badge tone={stageTone[stage]} title={`Stage: ${stage}`} className={stage === "archived" ? "line-through decoration-slate-400" : undefined}>
-      {stage === "none" ? "no stage" : stage}
-    </Badge>
-  );
-}
+// One stage badge for the whole UI (icon + word, the workflow's tones): the promotion components' own.
+export { StageBadge } from "../promotion/stage-badge";
 
 export function StatusBadge({ status }: { status: Status }) {
   return <StatusDot tone={statusTone[status]}>{status}</StatusDot>;
