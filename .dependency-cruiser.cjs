@@ -25,6 +25,8 @@
 //   checks         the checks engine; queues a version's checks through the registry's hook and
 //                  composes the version view with its checks (lib/checks/version-view.ts)
 //   promotion      the promotion workflow: stages, the request state machine, which approvals count
+//   decisions      predict, the decisions ledger (group commit), lineage as of a decision, replay;
+//                  reads stage history and approvals from promotion, runs models through checks
 //   api            REST API v1: endpoints, handlers, dispatch; receives its services (ApiServices)
 //   server         the composition root (services.ts wires checks into the registry) and the
 //                  processes: the HTTP server, the checks worker
@@ -50,6 +52,7 @@ const layers = [
   "policy",
   "checks",
   "promotion",
+  "decisions",
   "api",
   "server",
   "cli",

@@ -6,6 +6,7 @@ import type { CheckQueue } from "../checks/queue.ts";
 import type { CheckWorker } from "../checks/worker.ts";
 import type { ChecksChangedHook } from "../checks/record-check-result.ts";
 import type { Config } from "../config/index.ts";
+import type { DecisionServices } from "../decisions/decision-services.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { UploadDeps } from "../registry/upload-version.ts";
 
@@ -35,6 +36,8 @@ export type ApiServices = UploadDeps & {
   checkWorker?: CheckWorker;
   /** Reruns re-evaluate the version's open promotion requests through it. */
   onChecksChanged: ChecksChangedHook;
+  /** Predict, the decisions ledger's writer, the loaded models, replay. */
+  decisions: DecisionServices;
 };
 
 export type ApiContext<P = unknown, Q = unknown, B = unknown> = {

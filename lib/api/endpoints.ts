@@ -23,6 +23,11 @@ import { listPromotionsQuery } from "../promotion/list-promotions.ts";
 import { requestPromotionBody } from "../promotion/request-promotion.ts";
 import { rollbackBody, rollbackResultSchema } from "../promotion/rollback.ts";
 import { promotionSummarySchema, promotionViewSchema, stageEventSchema } from "../promotion/views.ts";
+import { listDecisionsQuery } from "../decisions/list-decisions.ts";
+import { REPORT_MEDIA_TYPES } from "../decisions/report-decisions.ts";
+import { replayBody } from "../decisions/replay-decision.ts";
+import { predictBody, predictQuery } from "../decisions/schemas.ts";
+import { decisionLineageSchema, decisionViewSchema, replayResultSchema } from "../decisions/views.ts";
 import { createWebhookBody, rotateSecretBody, webhookDeliveryViewSchema, webhookViewSchema } from "../webhooks/views.ts";
 
 const problem = (description: string) => ({ description, schema: problemSchema, contentType: "application/problem+json" });
@@ -671,6 +676,100 @@ export const endpoints = {
     action: "webhooks.manage",
     params: z.object({ id: z.uuid(), deliveryId: z.uuid() }),
     responses: { 202: { description: "Queued", schema: webhookDeliveryViewSchema }, ...common, 404: problem("No such webhook or delivery") },
+  }),
+  predict: defineEndpoint({
+    id: "predict",
+    method: "POST",
+    path: "/api/v1/models/{name}/predict",
+    tag: "Decisions",
+    summary: "Run rows on a model's prod alias (or ?alias= / ?version=); every decision is in the ledger before the answer",
+    description:
+      "Rows are checked against the version's input schema first (422 naming row and field; nothing is run or recorded). Only ONNX versions whose security and validation checks passed are run. The prod and staging aliases need the read scope; any other alias or a version needs write on a model you own (or admin).",
+    action: "predict",
+    params: modelParams,
+    query: predictQuery,
+    body: predictBody,
+    responses: {
+      200: {
+        description: "One decision per row, in row order",
+        schema: z
+          .object({
+            model: z.string(),
+            version: z.string(),
+            manifestDigest: z.string(),
+            decisions: z.array(z.object({ id: z.string(), output: z.record(z.string(), z.unknown()), score: z.number().nullable() })),
+          })
+          .meta({ id: "PredictResult" }),
+      },
+      ...common,
+      403: problem("Not a serving alias and not a model you own (not_model_owner)"),
+      404: problem("No such model, alias or version"),
+      409: problem("The version's security or validation check has not passed (checks_not_passed)"),
+      422: problem("Invalid rows (invalid_rows, with rows.<i>.<feature> field errors), too many rows, or a version the registry does not execute"),
+    },
+  }),
+  reportDecisions: defineEndpoint({
+    id: "reportDecisions",
+    method: "POST",
+    path: "/api/v1/decisions",
+    tag: "Decisions",
+    summary: "Report decisions an external server made (JSON lines; all or nothing; idempotent by the decision's id)",
+    description:
+      "One decision per line (see ReportedDecision), read as a stream. Every line is validated and bound to a manifest digest the registry knows; a bad line refuses the batch (422 naming lines.<n>.<field>, 1-based) and nothing is stored. A decision id already stored for the model is skipped when identical and refused (409) when not. One audit event per batch.",
+    action: "decisions.report",
+    rawBody: { kind: "stream", description: `JSON lines (${REPORT_MEDIA_TYPES.join(", ")}); each line a ReportedDecision` },
+    responses: {
+      201: {
+        description: "Stored",
+        schema: z.object({ batchId: z.string(), received: z.number().int(), stored: z.number().int(), duplicates: z.number().int() }).meta({ id: "ReportResult" }),
+      },
+      ...common,
+      403: problem("A decision's model is not one you own (not_model_owner)"),
+      409: problem("A decision id was already reported with different content (decision_id_reused)"),
+      413: problem("A line longer than 256 KiB or more than 100,000 lines"),
+      415: problem("Not JSON lines"),
+      422: problem("A bad line (invalid_decision_line): nothing of the batch was stored"),
+    },
+  }),
+  listDecisions: defineEndpoint({
+    id: "listDecisions",
+    method: "GET",
+    path: "/api/v1/decisions",
+    tag: "Decisions",
+    summary: "Page through the decisions ledger, newest first (auditors and admins)",
+    description: "Filters: model, version (with model), from (inclusive), to (exclusive), requestId, source. Keyset pages on the time-ordered decision id.",
+    action: "decisions.read",
+    query: listDecisionsQuery,
+    responses: { 200: { description: "A page of decisions", schema: pageSchema(decisionViewSchema) }, ...common, 404: problem("No such model or version") },
+  }),
+  getDecision: defineEndpoint({
+    id: "getDecision",
+    method: "GET",
+    path: "/api/v1/decisions/{id}",
+    tag: "Decisions",
+    summary: "A decision with its version's lineage as of the decision: stage then, approvals, checks, digests, signature, card",
+    action: "decisions.read",
+    params: z.object({ id: z.uuid() }),
+    responses: { 200: { description: "The decision and its lineage", schema: decisionLineageSchema }, ...common, 404: problem("No such decision") },
+  }),
+  replayDecision: defineEndpoint({
+    id: "replayDecision",
+    method: "POST",
+    path: "/api/v1/decisions/{id}/replay",
+    tag: "Decisions",
+    summary: "Re-run a decision on the exact version that made it and compare (audited)",
+    description:
+      "The version is verified first (manifest digest, signature, artifact bytes); one that fails is not run (409 version_integrity_failed). Outcome: identical, within_tolerance (the version's test-vector atol/rtol) or differs, with both outputs. When the ledger keeps only the input's digest, send the input; it must match the digest.",
+    action: "decisions.replay",
+    params: z.object({ id: z.uuid() }),
+    body: replayBody,
+    responses: {
+      200: { description: "The replay and its outcome", schema: replayResultSchema },
+      ...common,
+      404: problem("No such decision"),
+      409: problem("The version's bytes, manifest or signature no longer verify (version_integrity_failed)"),
+      422: problem("An input is needed (input_required) or does not match the stored digest (input_digest_mismatch)"),
+    },
   }),
 } as const;
 

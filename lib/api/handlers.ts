@@ -29,6 +29,11 @@ import { endpoints, type EndpointId } from "./endpoints.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 import type { ApiContext } from "./context.ts";
 import { checkHealth } from "./health.ts";
+import { getDecision } from "../decisions/get-decision.ts";
+import { listDecisions } from "../decisions/list-decisions.ts";
+import { predict } from "../decisions/predict.ts";
+import { replayDecision } from "../decisions/replay-decision.ts";
+import { reportDecisions } from "../decisions/report-decisions.ts";
 import { createWebhook } from "../webhooks/create-webhook.ts";
 import { deleteWebhook } from "../webhooks/delete-webhook.ts";
 import { listWebhookDeliveries } from "../webhooks/list-webhook-deliveries.ts";
@@ -168,4 +173,12 @@ export const handlers: Handlers = {
     json(await listWebhookDeliveries(services.prisma, { actor, webhookId: params.id, ...query })),
   redeliverWebhookDelivery: async ({ actor, params, services }) =>
     json(await redeliverWebhookDelivery(services.prisma, { actor, webhookId: params.id, deliveryId: params.deliveryId }), { status: 202 }),
+
+  predict: async ({ actor, params, query, body, services }) =>
+    json(await predict(services.decisions, { actor, model: params.name, alias: query.alias, version: query.version, ...body })),
+  reportDecisions: async ({ actor, headers, req, services }) =>
+    json(await reportDecisions(services.decisions, { actor, contentType: headers.get("content-type"), body: req }), { status: 201 }),
+  listDecisions: async ({ query, services }) => json(await listDecisions(services.prisma, query)),
+  getDecision: async ({ params, services }) => json(await getDecision(services, { id: params.id })),
+  replayDecision: async ({ actor, params, body, services }) => json(await replayDecision(services.decisions, { actor, id: params.id, input: body.input })),
 };

@@ -90,8 +90,11 @@ export function createApiDispatcher(services: ApiServices, log: Logger): ApiDisp
         throw forbidden("password_change_required", "choose a new password first (POST /api/v1/me/password, or sign in to the web UI)");
       const params = parse("params", route.def.params, found.params!);
       const query = parse("query", route.def.query, target.query);
+      // A request without a body (no Content-Length or 0, not chunked) is parsed as `undefined`, so an
+      // endpoint whose body is optional (a default) needs no `{}` and no Content-Type.
+      const bodyless = !req.headers["transfer-encoding"] && Number(req.headers["content-length"] ?? 0) === 0;
       const body = route.def.body
-        ? parse("body", route.def.body, await readJsonBody(req, req.headers["content-type"], req.headers["content-length"]))
+        ? parse("body", route.def.body, bodyless ? undefined : await readJsonBody(req, req.headers["content-type"], req.headers["content-length"]))
         : undefined;
       const handler = handlers[route.id] as (ctx: ApiContext) => Promise<ApiResponse>;
       const response = await handler({

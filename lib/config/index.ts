@@ -105,6 +105,24 @@ const envSchema = z.object({
   WEBHOOK_RETRY_MAX_SECONDS: z.coerce.number().min(0.01).max(86_400).default(3600),
   /** How often a dispatcher looks for due deliveries. */
   WEBHOOK_POLL_SECONDS: z.coerce.number().min(0.05).max(600).default(1),
+  // Predict and the decisions ledger (docs/decisions.md).
+  /** What the ledger keeps of each decision's input: full, digest (the HMAC only) or redacted (DECISION_REDACT_FIELDS left out). */
+  DECISION_INPUT_RETENTION: z.enum(["full", "digest", "redacted"]).default("full"),
+  /** Comma-separated feature names left out of stored inputs when DECISION_INPUT_RETENTION=redacted. */
+  DECISION_REDACT_FIELDS: z.string().default(""),
+  /** 32-byte key (base64 or 64 hex digits) of the input digests' HMAC; generated under DATA_DIR/keys if unset. */
+  DECISION_INPUT_KEY: z
+    .string()
+    .refine((v) => decodeKey32(v) !== undefined, "must be 32 bytes as base64 (44 characters) or hex (64 digits), e.g. `openssl rand -base64 32`")
+    .optional(),
+  /** Rows one predict request may send. */
+  PREDICT_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** Model sessions kept loaded for predict and replay (least recently used ones are released). */
+  PREDICT_MAX_MODELS: z.coerce.number().int().min(1).max(1000).default(4),
+  /** onnxruntime intra-op threads per session in the server process (predict, replay). */
+  PREDICT_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+  /** Largest number of decisions one group-commit INSERT writes (more queued ones wait for the next). */
+  DECISION_WRITE_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(5000),
 });
 
 /** A 32-byte key written as base64 (standard or url-safe) or hex; undefined when it is neither. */
@@ -189,6 +207,16 @@ export type Config = {
     retryMaxMs: number;
     pollMs: number;
   };
+  decisions: {
+    retention: "full" | "digest" | "redacted";
+    redactFields: string[];
+    /** DECISION_INPUT_KEY as given; lib/decisions/input-digest.ts decodes it (or generates a key file). */
+    inputKey?: string;
+    maxRows: number;
+    maxModels: number;
+    threads: number;
+    writeMaxRows: number;
+  };
 };
 
 export class ConfigError extends Error {
@@ -211,6 +239,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     ...(e.OIDC_ISSUER ? (["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const).filter((k) => !e[k]) : []),
     ...(e.GITHUB_CLIENT_ID && !e.GITHUB_CLIENT_SECRET ? ["GITHUB_CLIENT_SECRET"] : []),
   ];
+  if (e.DECISION_INPUT_RETENTION === "redacted" && !e.DECISION_REDACT_FIELDS.trim())
+    throw new ConfigError(["DECISION_REDACT_FIELDS: name the fields to leave out when DECISION_INPUT_RETENTION=redacted"]);
   if (missingSso.length) throw new ConfigError(missingSso.map((k) => `${k}: required when ${k.startsWith("OIDC") ? "OIDC_ISSUER" : "GITHUB_CLIENT_ID"} is set`));
   return {
     port: e.PORT,
@@ -295,6 +325,17 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       retryBaseMs: Math.round(e.WEBHOOK_RETRY_BASE_SECONDS * 1000),
       retryMaxMs: Math.round(e.WEBHOOK_RETRY_MAX_SECONDS * 1000),
       pollMs: Math.round(e.WEBHOOK_POLL_SECONDS * 1000),
+    },
+    decisions: {
+      retention: e.DECISION_INPUT_RETENTION,
+      redactFields: e.DECISION_REDACT_FIELDS.split(",")
+        .map((f) => f.trim())
+        .filter(Boolean),
+      inputKey: e.DECISION_INPUT_KEY,
+      maxRows: e.PREDICT_MAX_ROWS,
+      maxModels: e.PREDICT_MAX_MODELS,
+      threads: e.PREDICT_THREADS,
+      writeMaxRows: e.DECISION_WRITE_MAX_ROWS,
     },
   };
 }

@@ -14,6 +14,7 @@ import { requestChecksOnRegistration } from "../checks/request-checks.ts";
 import { startCheckWorker, type CheckWorker } from "../checks/worker.ts";
 import type { ChecksChangedHook } from "../checks/record-check-result.ts";
 import { recordStageOnRegistration, settleRequestsOnChecksChanged } from "../promotion/hooks.ts";
+import { createDecisionServices, type DecisionServices } from "../decisions/decision-services.ts";
 import { startWebhookDispatcher, type WebhookDispatcher } from "../webhooks/start-dispatcher.ts";
 import { ensureFirstAdmin } from "./first-start.ts";
 import { withVersionCreatedEvent } from "./version-created-event.ts";
@@ -31,6 +32,8 @@ export type Services = {
   onChecksChanged: ChecksChangedHook;
   /** The in-process checks worker (CHECK_WORKER_IN_PROCESS, the embedded default); absent when workers run elsewhere. */
   checkWorker?: CheckWorker;
+  /** Predict and the decisions ledger: the group-commit writer and the loaded models live here, one per process. */
+  decisions: DecisionServices;
   /** Sends queued webhook deliveries; runs wherever the checks worker runs. */
   webhookDispatcher?: WebhookDispatcher;
 };
@@ -70,12 +73,14 @@ export async function createServices(
     await prisma.$disconnect();
     throw error;
   }
+  const store = createObjectStore(config.storage);
   const services: Services = {
     config,
     prisma,
-    store: createObjectStore(config.storage),
+    store,
     signer,
     checkQueue,
+    decisions: createDecisionServices({ config, prisma, store, signer }),
     onVersionRegistered: withVersionCreatedEvent(composeRegistrationHooks(recordStageOnRegistration, requestChecksOnRegistration(checkQueue))),
     onChecksChanged: settleRequestsOnChecksChanged,
   };
@@ -104,6 +109,8 @@ function composeRegistrationHooks(...hooks: VersionRegisteredHook[]): VersionReg
 
 export async function closeServices(services: Services): Promise<void> {
   await services.webhookDispatcher?.stop();
+  // Acknowledged decisions are committed already; this only waits for writes still in flight.
+  await services.decisions.ledger.close();
   await services.checkWorker?.stop();
   await services.checkQueue.close();
   await services.store.close?.();

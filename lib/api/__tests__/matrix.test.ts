@@ -13,6 +13,7 @@ import { roleScopes, type Actor, type Role, type Scope } from "@/lib/auth/roles"
 import { repoRoot, startApp, TEST_BOOTSTRAP_TOKEN, type AppServer } from "@/lib/testing/app-server";
 import { signIn } from "@/lib/testing/browser-session";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
+import { sampleEnvelope as sampleRunnableEnvelope } from "@/lib/checks/testing/sample-envelope";
 import { envelopeForm, sampleEnvelope } from "./envelope-fixture";
 
 let db: TestDatabase;
@@ -47,11 +48,14 @@ type SessionCred = { name: string; cookie?: string; header?: string; actor?: Act
 const sessions: SessionCred[] = [];
 const users: Record<string, { id: string; email: string }> = {};
 
-async function call(method: string, path: string, { header, body, form }: { header?: string; body?: unknown; form?: FormData } = {}) {
+type RawBody = { contentType: string; text: string };
+
+async function call(method: string, path: string, { header, body, form, raw }: { header?: string; body?: unknown; form?: FormData; raw?: RawBody } = {}) {
   const headers: Record<string, string> = {};
   if (header) headers.authorization = header;
   if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(app.url + path, { method, headers, body: form ?? (body === undefined ? undefined : JSON.stringify(body)) });
+  if (raw) headers["content-type"] = raw.contentType;
+  const res = await fetch(app.url + path, { method, headers, body: form ?? raw?.text ?? (body === undefined ? undefined : JSON.stringify(body)) });
   const text = await res.text();
   let parsed: Json;
   try {
@@ -109,7 +113,7 @@ async function freshRequest(): Promise<string> {
 }
 
 /** How to call each endpoint so that an allowed caller succeeds, and the status that success is. */
-type Row = { ok: number; resource?: () => Resource; request: (cred: Credential) => Promise<{ method: string; path: string; body?: unknown; form?: FormData }> };
+type Row = { ok: number; resource?: () => Resource; request: (cred: Credential) => Promise<{ method: string; path: string; body?: unknown; form?: FormData; raw?: RawBody }> };
 
 const ownerResource = () => ({ owners: [users.owner!.id] });
 const v = `/api/v1/models/${MODEL}/versions/1.0.0`;
@@ -201,7 +205,24 @@ const rows: Record<EndpointId, Row> = {
   rotateWebhookSecret: { ok: 200, request: async () => ({ method: "POST", path: `/api/v1/webhooks/${fixtureHook.id}/rotate-secret`, body: {} }) },
   listWebhookDeliveries: { ok: 200, request: async () => ({ method: "GET", path: `/api/v1/webhooks/${fixtureHook.id}/deliveries` }) },
   redeliverWebhookDelivery: { ok: 202, request: async () => ({ method: "POST", path: `/api/v1/webhooks/${fixtureHook.id}/deliveries/${fixtureHook.deliveryId}/redeliver` }) },
+  // Nothing is in prod: a caller allowed to run the serving alias learns that (404), a refused one does not.
+  // (Running a version that is not prod or staging also needs predict.any: lib/decisions tests it.)
+  predict: { ok: 404, request: async () => ({ method: "POST", path: `/api/v1/models/${MODEL}/predict?alias=prod`, body: { rows: [{ score_a: 0.5, score_b: 0.5 }] } }) },
+  reportDecisions: {
+    ok: 201,
+    resource: ownerResource,
+    request: async () => ({ method: "POST", path: "/api/v1/decisions", raw: { contentType: "application/x-ndjson", text: reportedLine(`matrix-${next()}`) + "\n" } }),
+  },
+  listDecisions: { ok: 200, request: async () => ({ method: "GET", path: `/api/v1/decisions?model=${MODEL}` }) },
+  getDecision: { ok: 200, request: async () => ({ method: "GET", path: `/api/v1/decisions/${fixtureDecision.id}` }) },
+  // The runnable version (1.1.0) is a real ONNX model, so an allowed caller's replay runs (and is audited).
+  replayDecision: { ok: 200, request: async () => ({ method: "POST", path: `/api/v1/decisions/${fixtureDecision.id}/replay` }) },
 };
+
+/** A decision reported for the runnable fixture version (1.1.0); the fixture decision is the first. */
+const fixtureDecision = { id: "", digest: "" };
+const reportedLine = (id: string) =>
+  JSON.stringify({ id, manifestDigest: fixtureDecision.digest, at: new Date().toISOString(), input: { score_a: 0.5, score_b: 0.5 }, output: { label: 1 }, score: 0.9 });
 
 /** A webhook subscribed to version.created, created before the fixture upload so that it has a delivery. */
 const fixtureHook = { id: "", deliveryId: "" };
@@ -221,12 +242,13 @@ function expected(cred: Credential, id: EndpointId): number {
 
 /** What a refused call must not change. */
 async function state() {
-  const [audit, models, usersList, tokens, versions] = await Promise.all([
+  const [audit, models, usersList, tokens, versions, decisions] = await Promise.all([
     call("GET", "/api/v1/audit?order=desc&limit=1", { header: boot }),
     call("GET", "/api/v1/models?limit=200", { header: boot }),
     call("GET", "/api/v1/users?limit=200", { header: boot }),
     call("GET", "/api/v1/tokens?limit=200", { header: boot }),
     call("GET", `/api/v1/models/${MODEL}/versions?limit=200`, { header: boot }),
+    call("GET", `/api/v1/decisions?limit=200`, { header: boot }),
   ]);
   return {
     auditHead: audit.body.items[0]?.hash,
@@ -234,6 +256,7 @@ async function state() {
     users: usersList.body.items.map((u: Json) => `${u.email}:${u.role}:${u.name}:${u.disabledAt}`),
     tokens: tokens.body.items.map((t: Json) => `${t.id}:${t.revokedAt}`),
     versions: versions.body.items.length,
+    decisions: decisions.body.items.length,
   };
 }
 
@@ -252,6 +275,14 @@ beforeAll(async () => {
   const env = sampleEnvelope(MODEL, "1.0.0", { artifactSize: 1024 });
   expect((await call("POST", `/api/v1/models/${MODEL}/versions`, { header: `Bearer ${ownerToken}`, form: envelopeForm(env.manifest, env.files) })).status).toBe(201);
   fixtureHook.deliveryId = (await call("GET", `/api/v1/webhooks/${fixtureHook.id}/deliveries`, { header: boot })).body.items[0].id;
+  // A runnable version (the sample logistic model) and one decision reported for it.
+  const runnable = sampleRunnableEnvelope(MODEL, "1.1.0");
+  const uploaded = await call("POST", `/api/v1/models/${MODEL}/versions`, { header: `Bearer ${ownerToken}`, form: envelopeForm(runnable.manifest, runnable.files) });
+  expect(uploaded.status).toBe(201);
+  fixtureDecision.digest = uploaded.body.manifestDigest;
+  const reported = await call("POST", "/api/v1/decisions", { header: boot, raw: { contentType: "application/x-ndjson", text: reportedLine("matrix-fixture") } });
+  expect(reported.status, JSON.stringify(reported.body)).toBe(201);
+  fixtureDecision.id = (await call("GET", `/api/v1/decisions?model=${MODEL}`, { header: boot })).body.items[0].id;
 
   const expiring = await mintOwn(users.other!.email, ["read", "write"], { expiresAt: new Date(Date.now() + 1500).toISOString() });
   const revoked = await mintOwn(users.other!.email, ["read", "write"]);
@@ -302,7 +333,7 @@ describe("route × credential matrix", () => {
         const want = expected(cred, id);
         const request = await rows[id].request(cred);
         const before = want >= 400 && want !== rows[id].ok ? await state() : undefined;
-        const res = await call(request.method, request.path, { header: cred.header, body: request.body, form: request.form });
+        const res = await call(request.method, request.path, { header: cred.header, body: request.body, form: request.form, raw: request.raw });
         outcomes.push(`${cred.name}: ${res.status}`);
         wanted.push(`${cred.name}: ${want}`);
         if (before) {

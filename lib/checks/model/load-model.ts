@@ -123,6 +123,15 @@ const sessionOptions: ort.InferenceSession.SessionOptions = {
   logSeverityLevel: 3,
 };
 
+/**
+ * Caps onnxruntime's intra-op threads for sessions created from now on in this process (the server
+ * process sets PREDICT_THREADS, so predict never takes every core from the requests around it).
+ */
+export function configureModelThreads(intraOpNumThreads: number): void {
+  if (!Number.isInteger(intraOpNumThreads) || intraOpNumThreads < 1) throw new Error("intraOpNumThreads must be a positive integer");
+  sessionOptions.intraOpNumThreads = intraOpNumThreads;
+}
+
 async function createSession(bytes: Uint8Array): Promise<ort.InferenceSession> {
   // onnxruntime resolves external data against the process's working directory when a model is loaded
   // from bytes; the registry never lets a model make the runtime read files, whatever their path.

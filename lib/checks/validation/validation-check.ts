@@ -1,6 +1,7 @@
 // The validation check (docs/checks.md): can the registry run this artifact, does it keep the
 // manifest's promises (schema, test vectors), is it deterministic, does it stay finite over the schema's
 // range, and how fast is it. Every problem is a finding; the verdict is pass only when none is an error.
+import { DEFAULT_ATOL, DEFAULT_RTOL } from "./tolerances.ts";
 import { performance } from "node:perf_hooks";
 import onnxProto from "onnx-proto";
 import { z } from "zod";
@@ -23,9 +24,6 @@ export const SUPPORTED_ONNX_OPSETS = { min: 7, max: 26 } as const;
 const MAX_FINDINGS_PER_KIND = 50;
 /** Test vector files are JSON read into memory; anything larger is not a test vector file. */
 const MAX_TEST_VECTOR_BYTES = 64 * 1024 * 1024;
-/** Tolerances when the file omits them: float32 inference against float64 references. */
-const DEFAULT_ATOL = 1e-5;
-const DEFAULT_RTOL = 1e-4;
 const LATENCY_PLAN = [
   { batch: 1, runs: 50 },
   { batch: 1024, runs: 10 },

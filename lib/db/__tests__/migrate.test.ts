@@ -23,10 +23,13 @@ const expectedTables = [
   "AuditEvent",
   "Blob",
   "CheckRun",
+  "Decision",
+  "DecisionReplay",
   "IdempotencyRecord",
   "Model",
   "ModelOwner",
   "PromotionRequest",
+  "ReplayJob",
   "ModelVersion",
   "RateLimiterFlexible",
   "Session",
@@ -192,7 +195,7 @@ describe.runIf(await isPostgresAvailable())("applyMigrations on PostgreSQL", () 
     );
     // 9 from the first migration (audit, blob, file, version immutability) + 3 for finished check runs
     // + 1 that keeps audit numbering gapless + 4 that keep approvals and stage history append-only
-    // + 2 that keep webhook delivery attempts append-only.
-    expect(triggers[0]!.n).toBe(19);
+    // + 2 that keep webhook delivery attempts append-only + 4 that keep decisions and their replays append-only.
+    expect(triggers[0]!.n).toBe(23);
   });
 });

@@ -10,17 +10,16 @@ import { envelopeForm, sampleEnvelope } from "../../api/__tests__/envelope-fixtu
 import { createUser, updateUser } from "../../auth/users.ts";
 import type { Actor, Role } from "../../auth/roles.ts";
 import { roleScopes } from "../../auth/roles.ts";
-import { claimCheckRun, finishCheckRun } from "../../checks/record-check-result.ts";
 import { rerunChecks } from "../../checks/request-checks.ts";
-import type { CheckKind } from "../../checks/types.ts";
 import { parseConfig } from "../../config/index.ts";
-import { AppError } from "../../errors/app-error.ts";
+import type { AppError } from "../../errors/app-error.ts";
 import { getModelPolicy, updateModelPolicy } from "../../policy/stage-policy.ts";
 import { createModel } from "../../registry/models.ts";
 import { uploadVersion } from "../../registry/upload-version.ts";
 import { resolveAlias } from "../../registry/versions.ts";
 import { closeServices, createServices, type Services } from "../../server/services.ts";
 import { createTestDatabase, type TestDatabase } from "../../testing/db.ts";
+import { COMPLETE_CARD, finishChecks, refused } from "../../testing/workflow-fixtures.ts";
 import { cancelPromotion } from "../cancel-promotion.ts";
 import { removeCustomAlias, setCustomAlias } from "../custom-aliases.ts";
 import { decidePromotion } from "../decide-promotion.ts";
@@ -32,19 +31,6 @@ import { listPromotions } from "../list-promotions.ts";
 import { listStageHistory } from "../list-stage-history.ts";
 import { requestPromotion } from "../request-promotion.ts";
 import { rollbackStage } from "../rollback.ts";
-
-const COMPLETE_CARD = [
-  "---",
-  "owner: risk-models@bank.example",
-  "---",
-  "# Credit risk",
-  "## Intended use",
-  "Scoring consumer credit applications for manual review.",
-  "## Limitations",
-  "Not validated for business loans.",
-  "## Fairness",
-  "Demographic parity ratio by sex is reported by the registry's fairness check.",
-].join("\n");
 
 let db: TestDatabase;
 let services: Services;
@@ -68,34 +54,6 @@ async function upload(model: string, version: string, { card = COMPLETE_CARD, fe
   return { id: result.versionId, digest: result.version.manifestDigest };
 }
 
-/** Finishes the version's queued runs with these verdicts (pass unless named), as a worker would. */
-async function finishChecks(versionId: string, verdicts: Partial<Record<CheckKind, "pass" | "fail" | "not_applicable">> = {}) {
-  const runs = await services.prisma.checkRun.findMany({ where: { versionId, status: { not: "finished" } }, select: { id: true, kind: true } });
-  for (const run of runs) {
-    const claimed = await claimCheckRun(services.prisma, { runId: run.id, workerId: "test" });
-    expect(claimed).not.toBeNull();
-    const verdict = verdicts[run.kind] ?? "pass";
-    await finishCheckRun(services.prisma, {
-      runId: run.id,
-      workerId: "test",
-      outcome: { verdict, summary: `${run.kind} ${verdict} (test)`, metrics: {}, findings: [] },
-      log: "",
-      startedAt: new Date(),
-      onChecksChanged: services.onChecksChanged,
-    });
-  }
-}
-
-async function refused(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error("expected the call to be refused");
-}
-
 const request = (model: string, version: string, to: "staging" | "prod", actor = people.owner!) =>
   requestPromotion(services, { actor, model, version, to, reason: `ship ${version}` });
 const approve = (id: string, actor: Actor, manifestDigest: string, comment = "looks right") =>
@@ -104,7 +62,7 @@ const approve = (id: string, actor: Actor, manifestDigest: string, comment = "lo
 /** Upload, pass checks, promote to staging (no approval needed by default). */
 async function inStaging(model: string, version: string, opts: Parameters<typeof upload>[2] = {}) {
   const v = await upload(model, version, opts);
-  await finishChecks(v.id);
+  await finishChecks(services, v.id);
   const r = await request(model, version, "staging");
   expect(r.status).toBe("promoted");
   return v;
@@ -153,7 +111,7 @@ describe("promotion workflow", () => {
     expect((await refused(request("credit", "1.0.0", "prod"))).code).toBe("stage_skipped");
 
     // The checks' results promote it (→ staging needs no approval by default), in the worker's transaction.
-    await finishChecks(v.id);
+    await finishChecks(services, v.id);
     expect((await getPromotion(services.prisma, { id: staging.id })).status).toBe("promoted");
     expect((await resolveAlias(services.prisma, "credit", "staging")).version).toBe("1.0.0");
 
@@ -207,7 +165,7 @@ describe("promotion workflow", () => {
     env.files["MODEL_CARD.md"] = Buffer.from(COMPLETE_CARD);
     const req = new Request("http://registry.test/upload", { method: "POST", body: envelopeForm(env.manifest, env.files) });
     const up = await uploadVersion(services, { actor: people.r6!, model: "self-review", contentType: req.headers.get("content-type"), contentLength: null, body: req.body });
-    await finishChecks(up.versionId);
+    await finishChecks(services, up.versionId);
     await requestPromotion(services, { actor: people.r6!, model: "self-review", version: "1.0.0", to: "staging", reason: "r" });
     const prod = await requestPromotion(services, { actor: people.r6!, model: "self-review", version: "1.0.0", to: "prod", reason: "r" });
     const self = await refused(approve(prod.id, people.r6!, up.version.manifestDigest));
@@ -219,7 +177,7 @@ describe("promotion workflow", () => {
   it("blocks prod on a failed check whatever the approvals, and a rerun sends an open request back to pending_checks", async () => {
     await createModel(services.prisma, { actor: people.owner!, name: "unfair" });
     const v = await upload("unfair", "1.0.0");
-    await finishChecks(v.id, { fairness: "fail" });
+    await finishChecks(services, v.id, { fairness: "fail" });
     // → staging needs validation and security only.
     expect((await request("unfair", "1.0.0", "staging")).status).toBe("promoted");
     const prod = await request("unfair", "1.0.0", "prod");
@@ -231,7 +189,7 @@ describe("promotion workflow", () => {
 
     // A fixed result (a rerun that passes) lets reviewers approve; a further rerun sends it back.
     await rerunChecks(services.prisma, { actor: people.owner!, model: "unfair", version: "1.0.0", kinds: ["fairness"], onChecksChanged: services.onChecksChanged });
-    await finishChecks(v.id);
+    await finishChecks(services, v.id);
     expect((await getPromotion(services.prisma, { id: prod.id })).status).toBe("awaiting_approval");
     await approve(prod.id, people.r1!, v.digest);
     await rerunChecks(services.prisma, { actor: people.owner!, model: "unfair", version: "1.0.0", kinds: ["security"], onChecksChanged: services.onChecksChanged });
@@ -239,7 +197,7 @@ describe("promotion workflow", () => {
     expect(back.status).toBe("pending_checks");
     expect(back.blockedReason).toMatch(/Security scan: The security check is queued/);
     // The approval stays bound to the digest and counts again once the checks pass.
-    await finishChecks(v.id);
+    await finishChecks(services, v.id);
     const again = await getPromotion(services.prisma, { id: prod.id });
     expect([again.status, again.approvalsCounted]).toEqual(["awaiting_approval", 1]);
   });
@@ -274,7 +232,7 @@ describe("promotion workflow", () => {
   it("lets not_applicable block prod unless the model's policy waives that check (audited)", async () => {
     await createModel(services.prisma, { actor: people.owner!, name: "pickled" });
     const v = await upload("pickled", "1.0.0");
-    await finishChecks(v.id, { fairness: "not_applicable", adversarial: "not_applicable" });
+    await finishChecks(services, v.id, { fairness: "not_applicable", adversarial: "not_applicable" });
     await request("pickled", "1.0.0", "staging");
     const prod = await request("pickled", "1.0.0", "prod");
     expect(prod.status).toBe("pending_checks");
@@ -295,7 +253,7 @@ describe("promotion workflow", () => {
     expect(JSON.stringify(audit.payload)).toContain("report FR-12");
     // A waiver never excuses a failed check.
     await rerunChecks(services.prisma, { actor: people.owner!, model: "pickled", version: "1.0.0", kinds: ["fairness"], onChecksChanged: services.onChecksChanged });
-    await finishChecks(v.id, { fairness: "fail" });
+    await finishChecks(services, v.id, { fairness: "fail" });
     expect((await getPromotion(services.prisma, { id: prod.id })).gates.find((g) => g.id === "check.fairness")!.status).toBe("fail");
   });
 

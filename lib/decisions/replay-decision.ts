@@ -1,0 +1,175 @@
+// POST /api/v1/decisions/{id}/replay: run a decision's input again on the exact version that made
+// it — after proving the version is what was registered (the manifest hashes to its digest, the
+// signature verifies, the artifact's bytes hash to the digest in the manifest) — and say whether
+// the answer is identical, within the version's test-vector tolerances, or differs. Every replay,
+// and every refusal to replay a version whose bytes fail verification, is audited.
+import { z } from "zod";
+import { recordAuditEvent } from "../audit/record-event.ts";
+import { credentialOf } from "../audit/credential.ts";
+import type { Actor } from "../auth/roles.ts";
+import { ModelRunError } from "../checks/model/load-model.ts";
+import { DEFAULT_ATOL, DEFAULT_RTOL } from "../checks/validation/tolerances.ts";
+import type { Tx } from "../db/types.ts";
+import { AppError, notFound, unprocessable } from "../errors/app-error.ts";
+import { canonicalJson } from "../integrity/canonical-json.ts";
+import { sha256Hex } from "../integrity/digest.ts";
+import { signatureStatus } from "../integrity/verify-signature.ts";
+import type { Manifest } from "../registry/envelope.ts";
+import { compareOutputs } from "./compare-outputs.ts";
+import type { DecisionServices } from "./decision-services.ts";
+import { toReplayView } from "./get-decision.ts";
+import { inputDigest, type Row } from "./input-digest.ts";
+import { readVerified, rowOutput, rowScore } from "./serving-models.ts";
+import { validateRows } from "./validate-rows.ts";
+import type { ReplayResult } from "./views.ts";
+
+export const replayBody = z
+  .strictObject({
+    input: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("the original input, when the ledger keeps only its digest (or a redacted copy); it must match the stored digest"),
+  })
+  .default({});
+
+const MAX_TEST_VECTOR_BYTES = 64 * 1024 * 1024;
+
+export async function replayDecision(services: DecisionServices, opts: { actor: Actor; id: string; input?: Row }): Promise<ReplayResult> {
+  const db = services.prisma;
+  const decision = await db.decision.findUnique({
+    where: { id: opts.id },
+    select: { id: true, versionId: true, input: true, inputDigest: true, inputRetention: true, output: true, score: true },
+  });
+  if (!decision) throw notFound("decision_not_found", `no decision with id ${opts.id}`);
+
+  const input = chooseInput(services, decision, opts.input);
+  const integrity = await verifyVersion(services, decision.versionId);
+  if (integrity.problems.length > 0) {
+    await db.$transaction((tx) =>
+      recordAuditEvent(tx, {
+        actor: opts.actor,
+        action: "decision.replay_refused",
+        subject: { type: "decision", id: decision.id },
+        payload: { version: integrity.version, manifestDigest: integrity.manifestDigest, problems: integrity.problems },
+      }),
+    );
+    throw new AppError(
+      "conflict",
+      "version_integrity_failed",
+      `version ${integrity.version} cannot be replayed: it no longer verifies (${integrity.problems.join("; ")})`,
+    );
+  }
+
+  const runnable = await services.servingModels.get(decision.versionId);
+  const problems = validateRows([input.row], runnable.schema, () => "input");
+  if (problems.length > 0) throw unprocessable("invalid_input", "the input does not fit the version's input schema", problems);
+  let predictions;
+  try {
+    predictions = await services.runModel(runnable, [input.row]);
+  } catch (error) {
+    if (error instanceof ModelRunError && error.code === "session_released") {
+      services.servingModels.forget(decision.versionId);
+      predictions = await services.runModel(await services.servingModels.get(decision.versionId), [input.row]);
+    } else throw error;
+  }
+  const replayed = { output: rowOutput(predictions, 0), score: rowScore(predictions, 0) };
+  const stored = { output: decision.output as Record<string, unknown>, score: decision.score };
+  const tolerance = await readTolerance(services, runnable.manifest, decision.versionId);
+  const comparison = compareOutputs(stored, replayed, tolerance);
+
+  const row = await db.$transaction(async (tx: Tx) => {
+    const created = await tx.decisionReplay.create({
+      data: {
+        decisionId: decision.id,
+        outcome: comparison.outcome,
+        output: replayed.output as object,
+        score: replayed.score,
+        maxAbsDiff: comparison.maxAbsDiff,
+        inputSource: input.source,
+        actorType: opts.actor.type,
+        actorId: opts.actor.id,
+        credential: credentialOf(opts.actor),
+      },
+    });
+    await recordAuditEvent(tx, {
+      actor: opts.actor,
+      action: "decision.replayed",
+      subject: { type: "decision", id: decision.id },
+      payload: { replayId: created.id, outcome: comparison.outcome, maxAbsDiff: comparison.maxAbsDiff, version: integrity.version, manifestDigest: integrity.manifestDigest, inputSource: input.source },
+    });
+    return created;
+  });
+  return {
+    decisionId: decision.id,
+    replay: toReplayView(row),
+    stored,
+    tolerance,
+    integrity: { manifest: "verified", artifact: "verified", signature: integrity.signed ? "verified" : "unsigned" },
+  };
+}
+
+function chooseInput(
+  services: DecisionServices,
+  decision: { input: unknown; inputDigest: string; inputRetention: string },
+  supplied: Row | undefined,
+): { row: Row; source: "stored" | "supplied" } {
+  if (supplied) {
+    if (inputDigest(services.inputKey, supplied) !== decision.inputDigest)
+      throw unprocessable("input_digest_mismatch", "the supplied input is not the one the decision was made on (its HMAC differs from the stored input digest)", [
+        { path: "input", message: "does not match the stored input digest" },
+      ]);
+    return { row: supplied, source: "supplied" };
+  }
+  if (decision.inputRetention === "full" && decision.input !== null) return { row: decision.input as Row, source: "stored" };
+  throw unprocessable(
+    "input_required",
+    `the ledger keeps ${decision.inputRetention === "digest" ? "only the digest of" : "a redacted copy of"} this decision's input; send the original as {"input": {...}} (it is checked against the stored digest)`,
+    [{ path: "input", message: "required for this decision" }],
+  );
+}
+
+type Integrity = { version: string; manifestDigest: string; signed: boolean; problems: string[] };
+
+/** The version as registered: manifest digest, signature (when signed), file digests, and the artifact's bytes. */
+async function verifyVersion(services: DecisionServices, versionId: string): Promise<Integrity> {
+  const v = await services.prisma.modelVersion.findUniqueOrThrow({
+    where: { id: versionId },
+    select: { version: true, manifest: true, manifestDigest: true, signature: true, model: { select: { name: true } }, files: { select: { path: true, blobDigest: true, size: true, role: true } } },
+  });
+  const manifest = v.manifest as Manifest;
+  const problems: string[] = [];
+  if (sha256Hex(canonicalJson(manifest)) !== v.manifestDigest) problems.push("the stored manifest does not hash to the version's manifest digest");
+  const files = v.files.map((f) => ({ path: f.path, sha256: f.blobDigest }));
+  for (const f of files) {
+    const declared = manifest.files?.[f.path]?.sha256;
+    if (declared && declared !== f.sha256) problems.push(`'${f.path}' is recorded as ${f.sha256} but the manifest says ${declared}`);
+  }
+  const sig = signatureStatus({ model: v.model.name, version: v.version, signature: v.signature, manifestDigest: v.manifestDigest, files }, services.signer);
+  if (sig.state === "invalid") problems.push(`the signature does not verify: ${sig.reason}`);
+  const artifact = v.files.find((f) => f.role === "artifact");
+  if (!artifact) problems.push("the version has no stored artifact");
+  else {
+    try {
+      await readVerified(services.store, artifact.blobDigest, Number(artifact.size));
+    } catch (error) {
+      problems.push(`the artifact's bytes do not verify: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return { version: v.version, manifestDigest: v.manifestDigest, signed: sig.state === "verified", problems };
+}
+
+/** atol/rtol from the version's test vectors (the validation check's defaults where it sets none). */
+async function readTolerance(services: DecisionServices, manifest: Manifest, versionId: string): Promise<ReplayResult["tolerance"]> {
+  const fallback = { atol: DEFAULT_ATOL, rtol: DEFAULT_RTOL, source: "default" };
+  if (!manifest.testVectors) return fallback;
+  const file = await services.prisma.versionFile.findUnique({ where: { versionId_path: { versionId, path: manifest.testVectors } }, select: { blobDigest: true, size: true } });
+  if (!file || Number(file.size) > MAX_TEST_VECTOR_BYTES) return fallback;
+  try {
+    const parsed = JSON.parse(Buffer.from(await readVerified(services.store, file.blobDigest, Number(file.size))).toString("utf8")) as { atol?: unknown; rtol?: unknown };
+    const atol = typeof parsed.atol === "number" && parsed.atol >= 0 ? parsed.atol : DEFAULT_ATOL;
+    const rtol = typeof parsed.rtol === "number" && parsed.rtol >= 0 ? parsed.rtol : DEFAULT_RTOL;
+    return { atol, rtol, source: manifest.testVectors };
+  } catch {
+    return fallback;
+  }
+}

@@ -1,0 +1,273 @@
+// POST /api/v1/decisions: an external server reports the decisions it made with versions the
+// registry holds, as JSON lines. The body is read line by line (never held whole); every line is
+// checked and written inside one transaction, so a bad line anywhere refuses the whole batch and
+// nothing of it is stored. A decision is identified by the client's own id: a batch sent again after a
+// timeout stores nothing twice, and a re-sent id with different content is refused.
+import { randomUUID } from "node:crypto";
+import type { Readable } from "node:stream";
+import { z } from "zod";
+import { recordAuditEvent } from "../audit/record-event.ts";
+import { credentialOf } from "../audit/credential.ts";
+import { assertAllowed } from "../auth/permissions.ts";
+import type { Actor } from "../auth/roles.ts";
+import type { Tx } from "../db/types.ts";
+import { AppError, conflict, unprocessable, type FieldError } from "../errors/app-error.ts";
+import { canonicalJson } from "../integrity/canonical-json.ts";
+import { freeFormProblems } from "../registry/free-form.ts";
+import type { Manifest } from "../registry/envelope.ts";
+import { newDecisionId } from "./decision-id.ts";
+import type { DecisionServices } from "./decision-services.ts";
+import { inputDigest, retainInput, type Row } from "./input-digest.ts";
+import { insertReportedDecisions, type DecisionRecord } from "./insert-decisions.ts";
+import { metadataSchema, requestIdSchema } from "./schemas.ts";
+import { validateRows } from "./validate-rows.ts";
+
+export const REPORT_MEDIA_TYPES = ["application/x-ndjson", "application/jsonl", "application/json-lines"];
+export const MAX_REPORT_LINE_BYTES = 256 * 1024;
+export const MAX_REPORT_LINES = 100_000;
+/** A decision may be reported this far ahead of the server's clock (clock skew), no further. */
+const FUTURE_SKEW_MS = 5 * 60_000;
+const INSERT_CHUNK = 1000;
+
+const outputSchema = z
+  .record(z.string(), z.unknown())
+  .superRefine((value, ctx) => {
+    for (const p of freeFormProblems(value)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
+  })
+  .describe("the model's outputs by output name, as predict answers them (e.g. {label: 1, probabilities: [0.3, 0.7]})");
+
+export const reportedDecisionSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[^\u0000-\u001f\u007f]*$/, "control characters are not allowed")
+      .describe("the reporting server's own id for the decision; the same id is stored once per model"),
+    manifestDigest: z
+      .string()
+      .regex(/^(sha256:)?[0-9a-f]{64}$/, "a lowercase hex sha256 (optionally prefixed sha256:)")
+      .transform((d) => d.replace(/^sha256:/, ""))
+      .describe("the manifest digest of the version that made the decision"),
+    at: z.iso.datetime({ offset: true }).describe("when the decision was made (ISO 8601 with offset)"),
+    input: z.record(z.string(), z.unknown()).describe("the row the version was given, keyed by feature name"),
+    output: outputSchema,
+    score: z.number().nullable().optional(),
+    latencyMs: z.number().nonnegative().max(86_400_000).optional(),
+    requestId: requestIdSchema.optional(),
+    metadata: metadataSchema.optional(),
+  })
+  .meta({ id: "ReportedDecision" });
+
+export type ReportResult = { batchId: string; received: number; stored: number; duplicates: number };
+
+type KnownVersion = { versionId: string; modelId: string; model: string; version: string; schema: Manifest["inputSchema"] };
+
+export async function reportDecisions(
+  services: DecisionServices,
+  opts: { actor: Actor; contentType: string | null; body: Readable },
+): Promise<ReportResult> {
+  const mediaType = (opts.contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (!REPORT_MEDIA_TYPES.includes(mediaType))
+    throw new AppError("unsupported_media_type", "json_lines_required", `send the decisions as JSON lines (Content-Type: ${REPORT_MEDIA_TYPES[0]}), one decision per line`);
+  const batchId = randomUUID();
+  const credential = credentialOf(opts.actor);
+  const now = Date.now();
+
+  return services.prisma.$transaction(
+    async (tx) => {
+      const versions = new Map<string, KnownVersion>();
+      const models = new Set<string>();
+      let chunk: { line: number; record: DecisionRecord }[] = [];
+      // The same id twice in one batch: the second is compared with the first here (one INSERT cannot).
+      const seen = new Map<string, string>();
+      let received = 0;
+      let stored = 0;
+      let first: Date | undefined;
+      let last: Date | undefined;
+
+      const flush = async () => {
+        if (chunk.length === 0) return;
+        const inserted = await insertReportedDecisions(tx, chunk.map((c) => c.record));
+        stored += inserted.size;
+        const skipped = chunk.filter((c) => !inserted.has(c.record.clientId!));
+        if (skipped.length > 0) await assertSameAsStored(tx, skipped);
+        chunk = [];
+      };
+
+      for await (const { line, text } of jsonLines(opts.body)) {
+        if (received >= MAX_REPORT_LINES)
+          throw new AppError("payload_too_large", "too_many_lines", `at most ${MAX_REPORT_LINES} decisions per batch; send the rest in another batch (nothing of this one was stored)`);
+        received++;
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch (error) {
+          throw lineError(line, "", `not valid JSON: ${(error as Error).message}`);
+        }
+        const parsed = reportedDecisionSchema.safeParse(value);
+        if (!parsed.success) throw lineErrors(line, parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })));
+        const d = parsed.data;
+        const at = new Date(d.at);
+        if (at.getTime() > now + FUTURE_SKEW_MS) throw lineError(line, "at", "in the future; report decisions after they are made");
+
+        let known = versions.get(d.manifestDigest);
+        if (!known) {
+          known = await findVersionByDigest(tx, d.manifestDigest, line);
+          const owners = await tx.modelOwner.findMany({ where: { modelId: known.modelId }, select: { userId: true } });
+          assertAllowed(opts.actor, "decisions.report", { owners: owners.map((o) => o.userId) });
+          versions.set(d.manifestDigest, known);
+          models.add(known.model);
+        }
+        if (known.schema) {
+          const problems = validateRows([d.input], known.schema, () => "input");
+          if (problems.length > 0) throw lineErrors(line, problems);
+        }
+        const digest = inputDigest(services.inputKey, d.input as Row);
+        const key = `${known.modelId}/${d.id}`;
+        const fingerprint = canonicalJson([d.manifestDigest, at.getTime(), digest, d.output]);
+        const earlier = seen.get(key);
+        if (earlier !== undefined) {
+          if (earlier !== fingerprint) throw lineError(line, "id", `decision '${d.id}' appears earlier in this batch with different content`);
+          continue;
+        }
+        seen.set(key, fingerprint);
+        const kept = retainInput(d.input as Row, services.retention);
+        first = !first || at < first ? at : first;
+        last = !last || at > last ? at : last;
+        chunk.push({
+          line,
+          record: {
+            id: newDecisionId(at),
+            at,
+            modelId: known.modelId,
+            versionId: known.versionId,
+            manifestDigest: d.manifestDigest,
+            source: "reported",
+            inputDigest: digest,
+            inputRetention: services.retention.mode,
+            input: kept.input,
+            redactedFields: kept.redactedFields,
+            output: d.output,
+            score: d.score ?? null,
+            latencyMs: d.latencyMs ?? null,
+            actorType: opts.actor.type,
+            actorId: opts.actor.id,
+            credential,
+            requestId: d.requestId ?? null,
+            clientId: d.id,
+            batchId,
+            metadata: d.metadata ?? null,
+          },
+        });
+        if (chunk.length >= INSERT_CHUNK) await flush();
+      }
+      await flush();
+      if (received === 0) throw unprocessable("empty_batch", "the body holds no decisions (one JSON object per line)");
+
+      await recordAuditEvent(tx, {
+        actor: opts.actor,
+        action: "decisions.reported",
+        subject: { type: "decision_batch", id: batchId },
+        payload: {
+          received,
+          stored,
+          duplicates: received - stored,
+          models: [...models].sort(),
+          versions: [...versions.values()].map((v) => ({ model: v.model, version: v.version })),
+          from: first?.toISOString(),
+          to: last?.toISOString(),
+        },
+      });
+      return { batchId, received, stored, duplicates: received - stored };
+    },
+    { timeout: 15 * 60_000, maxWait: 30_000 },
+  );
+}
+
+async function findVersionByDigest(tx: Tx, digest: string, line: number): Promise<KnownVersion> {
+  const row = await tx.modelVersion.findFirst({
+    where: { manifestDigest: digest },
+    select: { id: true, modelId: true, version: true, manifest: true, model: { select: { name: true } } },
+  });
+  if (!row) throw lineError(line, "manifestDigest", "no version in this registry has this manifest digest");
+  return { versionId: row.id, modelId: row.modelId, model: row.model.name, version: row.version, schema: (row.manifest as Manifest).inputSchema };
+}
+
+/** A re-sent client id is fine when it is the same decision; a different one under a used id is refused. */
+async function assertSameAsStored(tx: Tx, skipped: { line: number; record: DecisionRecord }[]): Promise<void> {
+  const stored = await tx.decision.findMany({
+    where: { OR: skipped.map((s) => ({ modelId: s.record.modelId, clientId: s.record.clientId })) },
+    select: { modelId: true, clientId: true, manifestDigest: true, inputDigest: true, output: true, at: true },
+  });
+  const byKey = new Map(stored.map((s) => [`${s.modelId}/${s.clientId}`, s]));
+  for (const { line, record } of skipped) {
+    const s = byKey.get(`${record.modelId}/${record.clientId}`);
+    const same =
+      s &&
+      s.manifestDigest === record.manifestDigest &&
+      s.inputDigest === record.inputDigest &&
+      s.at.getTime() === record.at.getTime() &&
+      canonicalJson(s.output) === canonicalJson(record.output);
+    if (!same) {
+      const error = conflict("decision_id_reused", `line ${line}: decision '${record.clientId}' was already reported with different content; nothing of this batch was stored`);
+      throw new AppError(error.kind, error.code, error.message, [{ path: `lines.${line}.id`, message: "already reported with a different version, time, input or output" }]);
+    }
+  }
+}
+
+function lineErrors(line: number, problems: FieldError[]): AppError {
+  return unprocessable(
+    "invalid_decision_line",
+    `line ${line}: ${problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join("; ")}; nothing of this batch was stored`,
+    problems.map((p) => ({ path: `lines.${line}${p.path ? "." + p.path : ""}`, message: p.message })),
+  );
+}
+
+const lineError = (line: number, path: string, message: string) => lineErrors(line, [{ path, message }]);
+
+/**
+ * The body's lines (1-based numbers), split on \n (a trailing \r dropped), blank lines skipped. A line
+ * longer than MAX_REPORT_LINE_BYTES is refused as soon as it gets that long, so a body without
+ * newlines cannot make the server buffer it.
+ */
+export async function* jsonLines(body: AsyncIterable<Buffer | string> | Readable): AsyncGenerator<{ line: number; text: string }> {
+  let parts: Buffer[] = [];
+  let partBytes = 0;
+  let line = 0;
+  const emit = (buffer: Buffer) => {
+    line++;
+    let text = buffer.toString("utf8");
+    if (text.endsWith("\r")) text = text.slice(0, -1);
+    return text.trim() === "" ? undefined : { line, text };
+  };
+  for await (const raw of body as AsyncIterable<Buffer | string>) {
+    let chunk = typeof raw === "string" ? Buffer.from(raw) : raw;
+    let nl = chunk.indexOf(10);
+    while (nl !== -1) {
+      const piece = chunk.subarray(0, nl);
+      if (partBytes + piece.length > MAX_REPORT_LINE_BYTES) throw tooLong(line + 1);
+      const whole = parts.length ? Buffer.concat([...parts, piece]) : piece;
+      parts = [];
+      partBytes = 0;
+      const out = emit(whole);
+      if (out) yield out;
+      chunk = chunk.subarray(nl + 1);
+      nl = chunk.indexOf(10);
+    }
+    if (chunk.length) {
+      partBytes += chunk.length;
+      if (partBytes > MAX_REPORT_LINE_BYTES) throw tooLong(line + 1);
+      parts.push(Buffer.from(chunk));
+    }
+  }
+  if (partBytes > 0) {
+    const out = emit(Buffer.concat(parts));
+    if (out) yield out;
+  }
+}
+
+const tooLong = (line: number) =>
+  new AppError("payload_too_large", "line_too_long", `line ${line} is longer than ${MAX_REPORT_LINE_BYTES} bytes; one decision per line`, [
+    { path: `lines.${line}`, message: `longer than ${MAX_REPORT_LINE_BYTES} bytes` },
+  ]);

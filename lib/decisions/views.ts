@@ -1,0 +1,172 @@
+// What the API, the CLI and the auditor's pages show of decisions, lineage and replays.
+import { z } from "zod";
+
+const jsonObject = z.record(z.string(), z.unknown());
+
+export const decisionViewSchema = z
+  .object({
+    id: z.string().describe("UUIDv7: its first 48 bits are the decision's time"),
+    at: z.string(),
+    model: z.string(),
+    version: z.string(),
+    manifestDigest: z.string(),
+    source: z.enum(["predict", "reported"]).describe("predict: made through the registry; reported: by an external server"),
+    inputDigest: z.string().describe("hmac-sha256 of the canonical JSON of the input, under the registry's key"),
+    inputRetention: z.enum(["full", "digest", "redacted"]),
+    input: jsonObject.nullable().describe("the input as retained: null when only the digest is kept"),
+    redactedFields: z.array(z.string()),
+    output: jsonObject,
+    score: z.number().nullable(),
+    latencyMs: z.number().nullable(),
+    actor: z.object({ type: z.string(), id: z.string(), email: z.string().nullable() }),
+    credential: z.string().nullable(),
+    requestId: z.string().nullable(),
+    clientId: z.string().nullable(),
+    batchId: z.string().nullable(),
+    metadata: jsonObject.nullable(),
+  })
+  .meta({ id: "Decision" });
+export type DecisionView = z.infer<typeof decisionViewSchema>;
+
+const checkAsOf = z.object({
+  kind: z.string(),
+  verdict: z.string().nullable(),
+  summary: z.string().nullable(),
+  checkerVersion: z.string(),
+  runId: z.string(),
+  finishedAt: z.string().nullable(),
+});
+
+const approvalAsOf = z.object({
+  user: z.object({ id: z.string(), email: z.string(), name: z.string() }),
+  decision: z.string(),
+  comment: z.string(),
+  manifestDigest: z.string(),
+  at: z.string(),
+});
+
+export const replayViewSchema = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    outcome: z.enum(["identical", "within_tolerance", "differs"]),
+    output: jsonObject,
+    score: z.number().nullable(),
+    maxAbsDiff: z.number().nullable(),
+    inputSource: z.enum(["stored", "supplied"]),
+    actor: z.object({ type: z.string(), id: z.string() }),
+  })
+  .meta({ id: "DecisionReplay" });
+export type ReplayView = z.infer<typeof replayViewSchema>;
+
+export const decisionLineageSchema = z
+  .object({
+    decision: decisionViewSchema,
+    version: z.object({
+      model: z.string(),
+      version: z.string(),
+      manifestDigest: z.string(),
+      createdAt: z.string(),
+      uploadedBy: z.string().nullable(),
+      artifact: z.object({ path: z.string(), format: z.string(), sha256: z.string().nullable() }),
+      files: z.array(z.object({ path: z.string(), sha256: z.string(), size: z.number(), role: z.string() })),
+      signature: z.object({ state: z.enum(["verified", "invalid", "unsigned"]), keyId: z.string().optional(), reason: z.string().optional() }),
+      card: z.object({ text: z.string(), truncated: z.boolean() }).nullable(),
+      stageNow: z.string().describe("today's stage, for contrast with the stage at the decision"),
+    }),
+    asOf: z
+      .object({
+        at: z.string(),
+        stage: z.string().nullable().describe("the stage the version held when the decision was made (stage history); null before it was registered"),
+        stageSince: z.string().nullable(),
+        prodVersion: z.string().nullable().describe("the model's prod version at that moment"),
+        promotion: z
+          .object({ id: z.string(), to: z.string(), reason: z.string(), requestedBy: z.string().nullable(), promotedAt: z.string(), approvals: z.array(approvalAsOf) })
+          .nullable()
+          .describe("the promotion request that put the version in that stage, and its sign-offs"),
+        checks: z.array(checkAsOf).describe("the latest finished run of each check at that moment"),
+      })
+      .describe("the version's lineage as it stood when the decision was made"),
+    replays: z.array(replayViewSchema),
+  })
+  .meta({ id: "DecisionLineage" });
+export type DecisionLineage = z.infer<typeof decisionLineageSchema>;
+
+export const replayResultSchema = z
+  .object({
+    decisionId: z.string(),
+    replay: replayViewSchema,
+    stored: z.object({ output: jsonObject, score: z.number().nullable() }),
+    tolerance: z.object({ atol: z.number(), rtol: z.number(), source: z.string() }),
+    integrity: z.object({ manifest: z.literal("verified"), artifact: z.literal("verified"), signature: z.enum(["verified", "unsigned"]) }),
+  })
+  .meta({ id: "ReplayResult" });
+export type ReplayResult = z.infer<typeof replayResultSchema>;
+
+type DecisionRow = {
+  id: string;
+  at: Date;
+  manifestDigest: string;
+  source: string;
+  inputDigest: string;
+  inputRetention: string;
+  input: unknown;
+  redactedFields: string[];
+  output: unknown;
+  score: number | null;
+  latencyMs: number | null;
+  actorType: string;
+  actorId: string;
+  credential: string | null;
+  requestId: string | null;
+  clientId: string | null;
+  batchId: string | null;
+  metadata: unknown;
+  version: { version: string; model: { name: string } };
+};
+
+export const decisionSelect = {
+  id: true,
+  at: true,
+  manifestDigest: true,
+  source: true,
+  inputDigest: true,
+  inputRetention: true,
+  input: true,
+  redactedFields: true,
+  output: true,
+  score: true,
+  latencyMs: true,
+  actorType: true,
+  actorId: true,
+  credential: true,
+  requestId: true,
+  clientId: true,
+  batchId: true,
+  metadata: true,
+  version: { select: { version: true, model: { select: { name: true } } } },
+} as const;
+
+export function toDecisionView(r: DecisionRow, emails: ReadonlyMap<string, string>): DecisionView {
+  return {
+    id: r.id,
+    at: r.at.toISOString(),
+    model: r.version.model.name,
+    version: r.version.version,
+    manifestDigest: r.manifestDigest,
+    source: r.source as DecisionView["source"],
+    inputDigest: r.inputDigest,
+    inputRetention: r.inputRetention as DecisionView["inputRetention"],
+    input: (r.input ?? null) as DecisionView["input"],
+    redactedFields: r.redactedFields,
+    output: r.output as DecisionView["output"],
+    score: r.score,
+    latencyMs: r.latencyMs,
+    actor: { type: r.actorType, id: r.actorId, email: emails.get(r.actorId) ?? null },
+    credential: r.credential,
+    requestId: r.requestId,
+    clientId: r.clientId,
+    batchId: r.batchId,
+    metadata: (r.metadata ?? null) as DecisionView["metadata"],
+  };
+}
