@@ -12,7 +12,15 @@ const registryMain = path.join(repoRoot, "lib", "server", "main.ts");
 
 export const TEST_BOOTSTRAP_TOKEN = "test-bootstrap-token-0123456789abcdef0123456789";
 
-export type AppServer = { url: string; dataDir: string; env: Record<string, string>; output: () => string; stop(): Promise<void> };
+export type AppServer = {
+  url: string;
+  dataDir: string;
+  env: Record<string, string>;
+  output: () => string;
+  stop(): Promise<void>;
+  /** SIGKILL: a crash, no shutdown code runs. Resolves when the process is gone. */
+  kill(): Promise<void>;
+};
 
 // Data directories made here outlive one app (tests restart the app on them), so they are removed
 // when the test process exits.
@@ -72,6 +80,13 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppSer
     output: () => output,
     // Keeps the data directory: tests restart the app on it. Temp dirs are removed at process exit.
     stop: () => stopChild(child),
+    kill: () =>
+      child.exitCode !== null || child.signalCode !== null
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            child.once("exit", () => resolve());
+            child.kill("SIGKILL");
+          }),
   };
 }
 
