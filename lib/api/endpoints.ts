@@ -26,8 +26,9 @@ import { promotionSummarySchema, promotionViewSchema, stageEventSchema } from ".
 import { listDecisionsQuery } from "../decisions/list-decisions.ts";
 import { REPORT_MEDIA_TYPES } from "../decisions/report-decisions.ts";
 import { replayBody } from "../decisions/replay-decision.ts";
+import { createReplayJobBody } from "../decisions/create-replay-job.ts";
 import { predictBody, predictQuery } from "../decisions/schemas.ts";
-import { decisionLineageSchema, decisionViewSchema, replayResultSchema } from "../decisions/views.ts";
+import { decisionLineageSchema, decisionViewSchema, replayJobViewSchema, replayResultSchema } from "../decisions/views.ts";
 import { createWebhookBody, rotateSecretBody, webhookDeliveryViewSchema, webhookViewSchema } from "../webhooks/views.ts";
 
 const problem = (description: string) => ({ description, schema: problemSchema, contentType: "application/problem+json" });
@@ -770,6 +771,38 @@ export const endpoints = {
       409: problem("The version's bytes, manifest or signature no longer verify (version_integrity_failed)"),
       422: problem("An input is needed (input_required) or does not match the stored digest (input_digest_mismatch)"),
     },
+  }),
+  createReplayJob: defineEndpoint({
+    id: "createReplayJob",
+    method: "POST",
+    path: "/api/v1/replay-jobs",
+    tag: "Decisions",
+    summary: "Replay every decision of a model (or one version) in a time range, as a durable job (audited)",
+    description:
+      "The workers run the job in decision order, in batches, and save its report as they go: counts by outcome (identical, within_tolerance, differs, not_replayable) and the first 20 differences. A job whose worker dies resumes where it stopped. Poll GET /api/v1/replay-jobs/{id}.",
+    action: "decisions.replay",
+    body: createReplayJobBody,
+    responses: { 202: { description: "Queued", schema: replayJobViewSchema }, ...common, 404: problem("No such model or version"), 422: problem("Invalid body") },
+  }),
+  listReplayJobs: defineEndpoint({
+    id: "listReplayJobs",
+    method: "GET",
+    path: "/api/v1/replay-jobs",
+    tag: "Decisions",
+    summary: "Bulk replay jobs, newest first",
+    action: "decisions.read",
+    query: paginationQuery,
+    responses: { 200: { description: "A page of jobs", schema: pageSchema(replayJobViewSchema) }, ...common },
+  }),
+  getReplayJob: defineEndpoint({
+    id: "getReplayJob",
+    method: "GET",
+    path: "/api/v1/replay-jobs/{id}",
+    tag: "Decisions",
+    summary: "A bulk replay's progress and report",
+    action: "decisions.read",
+    params: z.object({ id: z.uuid() }),
+    responses: { 200: { description: "The job", schema: replayJobViewSchema }, ...common, 404: problem("No such job") },
   }),
 } as const;
 

@@ -29,7 +29,9 @@ import { endpoints, type EndpointId } from "./endpoints.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 import type { ApiContext } from "./context.ts";
 import { checkHealth } from "./health.ts";
+import { createReplayJob } from "../decisions/create-replay-job.ts";
 import { getDecision } from "../decisions/get-decision.ts";
+import { getReplayJob, listReplayJobs } from "../decisions/get-replay-job.ts";
 import { listDecisions } from "../decisions/list-decisions.ts";
 import { predict } from "../decisions/predict.ts";
 import { replayDecision } from "../decisions/replay-decision.ts";
@@ -181,4 +183,10 @@ export const handlers: Handlers = {
   listDecisions: async ({ query, services }) => json(await listDecisions(services.prisma, query)),
   getDecision: async ({ params, services }) => json(await getDecision(services, { id: params.id })),
   replayDecision: async ({ actor, params, body, services }) => json(await replayDecision(services.decisions, { actor, id: params.id, input: body.input })),
+  createReplayJob: async ({ actor, body, services }) => {
+    const job = await createReplayJob(services.prisma, { actor, filter: body });
+    return json(job, { status: 202, headers: { location: `/api/v1/replay-jobs/${job.id}` } });
+  },
+  listReplayJobs: async ({ query, services }) => json(await listReplayJobs(services.prisma, query)),
+  getReplayJob: async ({ params, services }) => json(await getReplayJob(services.prisma, { id: params.id })),
 };

@@ -8,18 +8,15 @@ import { recordAuditEvent } from "../audit/record-event.ts";
 import { credentialOf } from "../audit/credential.ts";
 import type { Actor } from "../auth/roles.ts";
 import { ModelRunError } from "../checks/model/load-model.ts";
-import { DEFAULT_ATOL, DEFAULT_RTOL } from "../checks/validation/tolerances.ts";
 import type { Tx } from "../db/types.ts";
 import { AppError, notFound, unprocessable } from "../errors/app-error.ts";
-import { canonicalJson } from "../integrity/canonical-json.ts";
-import { sha256Hex } from "../integrity/digest.ts";
-import { signatureStatus } from "../integrity/verify-signature.ts";
-import type { Manifest } from "../registry/envelope.ts";
 import { compareOutputs } from "./compare-outputs.ts";
 import type { DecisionServices } from "./decision-services.ts";
 import { toReplayView } from "./get-decision.ts";
 import { inputDigest, type Row } from "./input-digest.ts";
-import { readVerified, rowOutput, rowScore } from "./serving-models.ts";
+import { readTolerance } from "./read-tolerance.ts";
+import { rowOutput, rowScore } from "./serving-models.ts";
+import { verifyVersion } from "./verify-version.ts";
 import { validateRows } from "./validate-rows.ts";
 import type { ReplayResult } from "./views.ts";
 
@@ -31,8 +28,6 @@ export const replayBody = z
       .describe("the original input, when the ledger keeps only its digest (or a redacted copy); it must match the stored digest"),
   })
   .default({});
-
-const MAX_TEST_VECTOR_BYTES = 64 * 1024 * 1024;
 
 export async function replayDecision(services: DecisionServices, opts: { actor: Actor; id: string; input?: Row }): Promise<ReplayResult> {
   const db = services.prisma;
@@ -128,48 +123,3 @@ function chooseInput(
   );
 }
 
-type Integrity = { version: string; manifestDigest: string; signed: boolean; problems: string[] };
-
-/** The version as registered: manifest digest, signature (when signed), file digests, and the artifact's bytes. */
-async function verifyVersion(services: DecisionServices, versionId: string): Promise<Integrity> {
-  const v = await services.prisma.modelVersion.findUniqueOrThrow({
-    where: { id: versionId },
-    select: { version: true, manifest: true, manifestDigest: true, signature: true, model: { select: { name: true } }, files: { select: { path: true, blobDigest: true, size: true, role: true } } },
-  });
-  const manifest = v.manifest as Manifest;
-  const problems: string[] = [];
-  if (sha256Hex(canonicalJson(manifest)) !== v.manifestDigest) problems.push("the stored manifest does not hash to the version's manifest digest");
-  const files = v.files.map((f) => ({ path: f.path, sha256: f.blobDigest }));
-  for (const f of files) {
-    const declared = manifest.files?.[f.path]?.sha256;
-    if (declared && declared !== f.sha256) problems.push(`'${f.path}' is recorded as ${f.sha256} but the manifest says ${declared}`);
-  }
-  const sig = signatureStatus({ model: v.model.name, version: v.version, signature: v.signature, manifestDigest: v.manifestDigest, files }, services.signer);
-  if (sig.state === "invalid") problems.push(`the signature does not verify: ${sig.reason}`);
-  const artifact = v.files.find((f) => f.role === "artifact");
-  if (!artifact) problems.push("the version has no stored artifact");
-  else {
-    try {
-      await readVerified(services.store, artifact.blobDigest, Number(artifact.size));
-    } catch (error) {
-      problems.push(`the artifact's bytes do not verify: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  return { version: v.version, manifestDigest: v.manifestDigest, signed: sig.state === "verified", problems };
-}
-
-/** atol/rtol from the version's test vectors (the validation check's defaults where it sets none). */
-async function readTolerance(services: DecisionServices, manifest: Manifest, versionId: string): Promise<ReplayResult["tolerance"]> {
-  const fallback = { atol: DEFAULT_ATOL, rtol: DEFAULT_RTOL, source: "default" };
-  if (!manifest.testVectors) return fallback;
-  const file = await services.prisma.versionFile.findUnique({ where: { versionId_path: { versionId, path: manifest.testVectors } }, select: { blobDigest: true, size: true } });
-  if (!file || Number(file.size) > MAX_TEST_VECTOR_BYTES) return fallback;
-  try {
-    const parsed = JSON.parse(Buffer.from(await readVerified(services.store, file.blobDigest, Number(file.size))).toString("utf8")) as { atol?: unknown; rtol?: unknown };
-    const atol = typeof parsed.atol === "number" && parsed.atol >= 0 ? parsed.atol : DEFAULT_ATOL;
-    const rtol = typeof parsed.rtol === "number" && parsed.rtol >= 0 ? parsed.rtol : DEFAULT_RTOL;
-    return { atol, rtol, source: manifest.testVectors };
-  } catch {
-    return fallback;
-  }
-}

@@ -170,3 +170,70 @@ export function toDecisionView(r: DecisionRow, emails: ReadonlyMap<string, strin
     metadata: (r.metadata ?? null) as DecisionView["metadata"],
   };
 }
+
+export const replayOutcomeCounts = z
+  .object({ identical: z.number().int(), within_tolerance: z.number().int(), differs: z.number().int(), not_replayable: z.number().int() })
+  .meta({ id: "ReplayOutcomeCounts" });
+
+export const replayJobViewSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(["queued", "running", "finished", "failed"]),
+    filter: z.object({ model: z.string(), version: z.string().optional(), from: z.string().optional(), to: z.string().optional() }),
+    total: z.number().int().nullable().describe("decisions selected (counted when the job starts)"),
+    processed: z.number().int(),
+    counts: replayOutcomeCounts,
+    differences: z
+      .array(
+        z.object({
+          decisionId: z.string(),
+          version: z.string(),
+          outcome: z.enum(["differs", "not_replayable"]),
+          stored: z.unknown().optional(),
+          replayed: z.unknown().optional(),
+          maxAbsDiff: z.number().nullable().optional(),
+          reason: z.string().optional(),
+        }),
+      )
+      .describe("the first 20 decisions that differ or could not be replayed"),
+    error: z.string().nullable(),
+    requestedBy: z.object({ type: z.string(), id: z.string() }),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+  })
+  .meta({ id: "ReplayJob" });
+export type ReplayJobView = z.infer<typeof replayJobViewSchema>;
+export type ReplayCounts = z.infer<typeof replayOutcomeCounts>;
+export type ReplayDifference = ReplayJobView["differences"][number];
+
+export function toReplayJobView(r: {
+  id: string;
+  status: string;
+  filter: unknown;
+  total: number | null;
+  processed: number;
+  counts: unknown;
+  differences: unknown;
+  error: string | null;
+  actorType: string;
+  actorId: string;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}): ReplayJobView {
+  return {
+    id: r.id,
+    status: r.status as ReplayJobView["status"],
+    filter: r.filter as ReplayJobView["filter"],
+    total: r.total,
+    processed: r.processed,
+    counts: { identical: 0, within_tolerance: 0, differs: 0, not_replayable: 0, ...(r.counts as Partial<ReplayCounts>) },
+    differences: r.differences as ReplayDifference[],
+    error: r.error,
+    requestedBy: { type: r.actorType, id: r.actorId },
+    createdAt: r.createdAt.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+  };
+}

@@ -15,6 +15,7 @@ import { startCheckWorker, type CheckWorker } from "../checks/worker.ts";
 import type { ChecksChangedHook } from "../checks/record-check-result.ts";
 import { recordStageOnRegistration, settleRequestsOnChecksChanged } from "../promotion/hooks.ts";
 import { createDecisionServices, type DecisionServices } from "../decisions/decision-services.ts";
+import { startReplayRunner, type ReplayRunner } from "../decisions/start-replay-runner.ts";
 import { startWebhookDispatcher, type WebhookDispatcher } from "../webhooks/start-dispatcher.ts";
 import { ensureFirstAdmin } from "./first-start.ts";
 import { withVersionCreatedEvent } from "./version-created-event.ts";
@@ -36,6 +37,8 @@ export type Services = {
   decisions: DecisionServices;
   /** Sends queued webhook deliveries; runs wherever the checks worker runs. */
   webhookDispatcher?: WebhookDispatcher;
+  /** Runs bulk replay jobs; runs wherever the checks worker runs. */
+  replayRunner?: ReplayRunner;
 };
 
 // Kept on globalThis so `next dev` module reloads do not open a second PGlite on the same directory.
@@ -89,6 +92,7 @@ export async function createServices(
     await ensureFirstAdmin(services, { announce });
     if (worker) services.checkWorker = await startCheckWorker(services);
     if (worker) services.webhookDispatcher = startWebhookDispatcher(services);
+    if (worker) services.replayRunner = startReplayRunner(services.decisions);
     return services;
   } catch (error) {
     await closeServices(services);
@@ -109,6 +113,7 @@ function composeRegistrationHooks(...hooks: VersionRegisteredHook[]): VersionReg
 
 export async function closeServices(services: Services): Promise<void> {
   await services.webhookDispatcher?.stop();
+  await services.replayRunner?.stop();
   // Acknowledged decisions are committed already; this only waits for writes still in flight.
   await services.decisions.ledger.close();
   await services.checkWorker?.stop();

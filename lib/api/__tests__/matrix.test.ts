@@ -217,10 +217,14 @@ const rows: Record<EndpointId, Row> = {
   getDecision: { ok: 200, request: async () => ({ method: "GET", path: `/api/v1/decisions/${fixtureDecision.id}` }) },
   // The runnable version (1.1.0) is a real ONNX model, so an allowed caller's replay runs (and is audited).
   replayDecision: { ok: 200, request: async () => ({ method: "POST", path: `/api/v1/decisions/${fixtureDecision.id}/replay` }) },
+  // No worker runs here: jobs stay queued.
+  createReplayJob: { ok: 202, request: async () => ({ method: "POST", path: "/api/v1/replay-jobs", body: { model: MODEL } }) },
+  listReplayJobs: { ok: 200, request: async () => ({ method: "GET", path: "/api/v1/replay-jobs" }) },
+  getReplayJob: { ok: 200, request: async () => ({ method: "GET", path: `/api/v1/replay-jobs/${fixtureDecision.jobId}` }) },
 };
 
 /** A decision reported for the runnable fixture version (1.1.0); the fixture decision is the first. */
-const fixtureDecision = { id: "", digest: "" };
+const fixtureDecision = { id: "", digest: "", jobId: "" };
 const reportedLine = (id: string) =>
   JSON.stringify({ id, manifestDigest: fixtureDecision.digest, at: new Date().toISOString(), input: { score_a: 0.5, score_b: 0.5 }, output: { label: 1 }, score: 0.9 });
 
@@ -283,6 +287,7 @@ beforeAll(async () => {
   const reported = await call("POST", "/api/v1/decisions", { header: boot, raw: { contentType: "application/x-ndjson", text: reportedLine("matrix-fixture") } });
   expect(reported.status, JSON.stringify(reported.body)).toBe(201);
   fixtureDecision.id = (await call("GET", `/api/v1/decisions?model=${MODEL}`, { header: boot })).body.items[0].id;
+  fixtureDecision.jobId = (await call("POST", "/api/v1/replay-jobs", { header: boot, body: { model: MODEL } })).body.id;
 
   const expiring = await mintOwn(users.other!.email, ["read", "write"], { expiresAt: new Date(Date.now() + 1500).toISOString() });
   const revoked = await mintOwn(users.other!.email, ["read", "write"]);

@@ -30,6 +30,9 @@ import { listDecisions } from "../list-decisions.ts";
 import { predict } from "../predict.ts";
 import { replayDecision } from "../replay-decision.ts";
 import { reportDecisions } from "../report-decisions.ts";
+import { createReplayJob } from "../create-replay-job.ts";
+import { getReplayJob } from "../get-replay-job.ts";
+import { runNextReplayJob } from "../run-replay-jobs.ts";
 
 let db: TestDatabase;
 let services: Services;
@@ -355,5 +358,41 @@ describe("reported decisions", () => {
     const replay = await replayDecision(services.decisions, { actor: people.auditor!, id: ext[0]!.id });
     expect(replay.replay.outcome).toBe("differs");
     expect(replay.replay.score).toBeCloseTo(p(0.4, 0.1), 6);
+  });
+});
+
+describe("bulk replay", () => {
+  it("replays a version's decisions as a job, counts outcomes, and resumes after its runner stops", async () => {
+    const versionId = (await services.prisma.modelVersion.findFirstOrThrow({ where: { version: "0.1.0", model: { name: "scorer" } } })).id;
+    const all = await services.prisma.decision.findMany({ where: { versionId }, select: { source: true, inputRetention: true } });
+    // Expected from the ledger itself: predicted with the input kept → identical; input not kept →
+    // not replayable; reported (a made-up score) → differs.
+    const expected = {
+      identical: all.filter((d) => d.source === "predict" && d.inputRetention === "full").length,
+      within_tolerance: 0,
+      differs: all.filter((d) => d.source === "reported").length,
+      not_replayable: all.filter((d) => d.inputRetention !== "full").length,
+    };
+    expect(expected.identical).toBeGreaterThan(40);
+    expect(expected.not_replayable).toBe(2);
+
+    const job = await createReplayJob(services.prisma, { actor: people.auditor!, filter: { model: "scorer", version: "0.1.0" } });
+    expect(job.status).toBe("queued");
+    let chunks = 0;
+    // The first runner does two chunks of 10 and stops (a shutdown): the job is handed back.
+    expect(await runNextReplayJob(services.decisions, { chunkSize: 10, workerId: "first", shouldStop: () => chunks++ >= 2 })).toBe(true);
+    const halfway = await getReplayJob(services.prisma, { id: job.id });
+    expect([halfway.status, halfway.processed, halfway.total]).toEqual(["running", 20, all.length]);
+    // Another runner resumes after the saved cursor and finishes it.
+    expect(await runNextReplayJob(services.decisions, { chunkSize: 10, workerId: "second" })).toBe(true);
+    const done = await getReplayJob(services.prisma, { id: job.id });
+    expect(done.status).toBe("finished");
+    expect(done.processed).toBe(all.length);
+    expect(done.counts).toEqual(expected);
+    expect(done.differences.filter((d) => d.outcome === "not_replayable")).toHaveLength(2);
+    expect(done.differences.find((d) => d.outcome === "differs")).toMatchObject({ version: "0.1.0", stored: { output: { label: 0 }, score: 0.2 } });
+    expect(await runNextReplayJob(services.decisions)).toBe(false);
+    const audit = await listAuditEvents(services.prisma, { limit: 5, order: "desc", action: "decisions.replay_job_finished" });
+    expect(audit.items[0]!.payload).toMatchObject({ processed: all.length, counts: expected });
   });
 });

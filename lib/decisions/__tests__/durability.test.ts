@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { envelopeForm } from "../../api/__tests__/envelope-fixture.ts";
 import { sampleEnvelope } from "../../checks/testing/sample-envelope.ts";
 import { startApp, TEST_BOOTSTRAP_TOKEN, type AppServer } from "../../testing/app-server.ts";
-import { createTestDatabase, type TestDatabase } from "../../testing/db.ts";
+import { createTestDatabase } from "../../testing/db.ts";
 
 const auth = { authorization: `Bearer ${TEST_BOOTSTRAP_TOKEN}` };
 const cleanups: (() => Promise<void>)[] = [];

@@ -53,6 +53,9 @@ CREATE TABLE "ReplayJob" (
     "processed" INTEGER NOT NULL DEFAULT 0,
     "counts" JSONB NOT NULL DEFAULT '{}',
     "differences" JSONB NOT NULL DEFAULT '[]',
+    "cursor" UUID,
+    "workerId" TEXT,
+    "leaseUntil" TIMESTAMPTZ(3),
     "error" TEXT,
     "actorType" TEXT NOT NULL,
     "actorId" TEXT NOT NULL,
@@ -81,6 +84,9 @@ CREATE INDEX "DecisionReplay_decisionId_at_idx" ON "DecisionReplay"("decisionId"
 
 -- CreateIndex
 CREATE INDEX "ReplayJob_createdAt_idx" ON "ReplayJob"("createdAt");
+
+-- CreateIndex
+CREATE INDEX "ReplayJob_status_leaseUntil_idx" ON "ReplayJob"("status", "leaseUntil");
 
 -- AddForeignKey
 ALTER TABLE "Decision" ADD CONSTRAINT "Decision_versionId_fkey" FOREIGN KEY ("versionId") REFERENCES "ModelVersion"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
