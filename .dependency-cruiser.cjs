@@ -10,7 +10,7 @@
 //   observability  the logger (reads the log level from config)
 //   format         bytes, numbers and durations for people
 //   integrity      canonical JSON, digests, signing
-//   db             Prisma client, migrations, the embedded Postgres
+//   db             Prisma client, migrations, the embedded Postgres, the loop of database-polled workers
 //   storage        content-addressed object store (filesystem, S3)
 //   http           transport helpers (request targets, bodies, ranges, pagination) and the edge that
 //                  turns an AppError into an HTTP status and problem+json

@@ -2,11 +2,12 @@
 // default, in every `npm run worker` process). Several may run against one database: claims skip
 // each other's rows (dispatch-deliveries.ts).
 import type { Config } from "../config/index.ts";
+import { startPollLoop, type PollLoop } from "../db/poll-loop.ts";
 import type { Db } from "../db/types.ts";
 import { dispatchDueDeliveries, type DispatchOptions } from "./dispatch-deliveries.ts";
 import { openSecretBox, type SecretBox } from "./secret-box.ts";
 
-export type WebhookDispatcher = { stop(): Promise<void> };
+export type WebhookDispatcher = PollLoop;
 
 type Logger = { error(message: string): void };
 const consoleLogger: Logger = { error: (m) => console.error(`[webhooks] ${m}`) };
@@ -27,34 +28,11 @@ export function startWebhookDispatcher(
   const pollMs = overrides.pollMs ?? webhooks.pollMs;
   const batchSize = options.batchSize ?? 10;
   const box = deps.box ?? openSecretBox(deps.config);
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let pass: Promise<void> | undefined;
-
-  const tick = () => {
-    pass = (async () => {
-      try {
-        // A full batch means more may be due: keep going before sleeping.
-        while (!stopped && (await dispatchDueDeliveries({ prisma: deps.prisma, box }, options)) === batchSize);
-      } catch (error) {
-        if (!stopped) logger.error(`dispatch failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    })().finally(() => {
-      pass = undefined;
-      if (!stopped) {
-        timer = setTimeout(tick, pollMs);
-        timer.unref();
-      }
-    });
-  };
-  tick();
-
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      // Attempts in flight finish (bounded by the attempt timeout) and record their outcome.
-      await pass;
-    },
-  };
+  return startPollLoop(
+    // A full batch means more may be due: keep going before sleeping. Attempts in flight when stopping
+    // finish (bounded by the attempt timeout) and record their outcome.
+    async () => (await dispatchDueDeliveries({ prisma: deps.prisma, box }, options)) === batchSize,
+    { pollMs, onError: (error) => logger.error(`dispatch failed: ${error instanceof Error ? error.message : String(error)}`) },
+  );
 }
+
