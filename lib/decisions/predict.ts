@@ -3,7 +3,7 @@
 import type { Actor } from "../auth/roles.ts";
 import { assertAllowed } from "../auth/permissions.ts";
 import { credentialOf } from "../audit/credential.ts";
-import { ModelRunError } from "../checks/model/load-model.ts";
+import { ModelRunError } from "../checks/model/model-run-error.ts";
 import { unprocessable } from "../errors/app-error.ts";
 import { newDecisionId } from "./decision-id.ts";
 import type { DecisionServices } from "./decision-services.ts";

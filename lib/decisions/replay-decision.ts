@@ -7,7 +7,7 @@ import { z } from "zod";
 import { recordAuditEvent } from "../audit/record-event.ts";
 import { credentialOf } from "../audit/credential.ts";
 import type { Actor } from "../auth/roles.ts";
-import { ModelRunError } from "../checks/model/load-model.ts";
+import { ModelRunError } from "../checks/model/model-run-error.ts";
 import type { Tx } from "../db/types.ts";
 import { AppError, notFound, unprocessable } from "../errors/app-error.ts";
 import { compareOutputs } from "./compare-outputs.ts";

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { recordAuditEvent } from "../audit/record-event.ts";
 import { systemActor } from "../auth/roles.ts";
 import type { Prisma } from "../db/types.ts";
-import { ModelRunError } from "../checks/model/load-model.ts";
+import { ModelRunError } from "../checks/model/model-run-error.ts";
 import { lowestIdAt } from "./decision-id.ts";
 import type { DecisionServices } from "./decision-services.ts";
 import { compareOutputs } from "./compare-outputs.ts";

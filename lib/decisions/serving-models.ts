@@ -5,7 +5,7 @@
 // what may change — which version an alias points at, the checks' verdicts, the owners — is read from
 // the database on every request (resolveServingTarget).
 import type { Readable } from "node:stream";
-import { configureModelCache, configureModelThreads, loadOnnxModel, ModelRunError, rowsToBatch } from "../checks/model/load-model.ts";
+import { ModelRunError } from "../checks/model/model-run-error.ts";
 import type { LoadedModel, Predictions } from "../checks/types.ts";
 import type { Tx } from "../db/types.ts";
 import { AppError, conflict, notFound, unprocessable } from "../errors/app-error.ts";
@@ -82,12 +82,21 @@ export const runOnSession: ModelRunner = (runnable, rows) => runnable.run(rows);
 export class ServingModels {
   private readonly loaded = new Map<string, Promise<Runnable>>();
 
+  // onnxruntime's native library is loaded on the first predict or replay, not at start: a registry
+  // that never serves a model does not carry it (measured in bench/RESULTS.md, server RSS at rest).
+  private runtime: Promise<typeof import("../checks/model/load-model.ts")> | undefined;
+
   constructor(
     private readonly deps: { prisma: Tx; store: ObjectStore },
     private readonly options: { maxModels: number; threads: number },
-  ) {
-    configureModelCache({ maxSessions: options.maxModels });
-    configureModelThreads(options.threads);
+  ) {}
+
+  private loadRuntime() {
+    return (this.runtime ??= import("../checks/model/load-model.ts").then((runtime) => {
+      runtime.configureModelCache({ maxSessions: this.options.maxModels });
+      runtime.configureModelThreads(this.options.threads);
+      return runtime;
+    }));
   }
 
   /** The version's runnable, loading (and warming) it on first use. */
@@ -130,6 +139,7 @@ export class ServingModels {
     if (!file) throw unprocessable("no_artifact", "the version has no stored artifact");
     const bytes = await readVerified(this.deps.store, file.blobDigest, Number(file.size));
     const schema = manifest.inputSchema;
+    const { loadOnnxModel, rowsToBatch } = await this.loadRuntime();
     let model: LoadedModel;
     try {
       model = await loadOnnxModel(bytes, { inputSchema: schema, digest: file.blobDigest });

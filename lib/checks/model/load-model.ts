@@ -5,33 +5,12 @@ import { availableParallelism } from "node:os";
 import * as ort from "onnxruntime-node";
 import type { Manifest } from "../../registry/envelope.ts";
 import type { Column, LoadedModel, Predictions, RowBatch } from "../types.ts";
+import { ModelRunError } from "./model-run-error.ts";
 
 export type InputSchema = NonNullable<Manifest["inputSchema"]>;
 type Feature = InputSchema["features"][number];
 
-/** A problem with the model or the rows given to it, worded for the person reviewing the version. */
-export class ModelRunError extends Error {
-  override name = "ModelRunError";
-  constructor(
-    message: string,
-    /** Stable, machine-readable kind of problem; checks use it as their finding code. */
-    readonly code: ModelErrorCode = "run_failed",
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
-
-export type ModelErrorCode =
-  | "invalid_onnx"
-  | "runtime_cannot_load"
-  | "external_data"
-  | "non_tensor_output"
-  | "input_mismatch"
-  | "output_mismatch"
-  | "bad_input_value"
-  | "run_failed"
-  | "session_released";
+export { ModelRunError, type ModelErrorCode } from "./model-run-error.ts";
 
 export const DEFAULT_BATCH_SIZE = 65_536;
 export const DEFAULT_MODEL_CACHE_SIZE = 2;
