@@ -7,7 +7,9 @@
 //   3. checks: the four checks in their sandboxes on a 1,000,000-row evaluation set vs raw onnxruntime;
 //   4. scan: the security check on a 10 GiB safetensors file and 3 GiB PyTorch zips (sparse files);
 //   5. promotion: the reviewer's pages with 1,000 models × 50 versions and 5,000 requests seeded, and
-//      approval → alias moved against a bare transaction (BENCH_ONLY=promotion runs it alone).
+//      approval → alias moved against a bare transaction (BENCH_ONLY=promotion runs it alone);
+//   6. decisions: predict latency and throughput against session.run and a bare handler, ingest,
+//      lookups with 10,000,000 decisions seeded, RSS at rest (BENCH_ONLY=decisions runs it alone).
 //
 // Environment: NEXT_DIST_DIR (default .next-bench: other work builds .next concurrently);
 // BENCH_BUILD=1 rebuilds even if a build exists; BENCH_QUICK=1 shrinks every size and duration to
@@ -30,6 +32,7 @@ import { repoRoot, startApp, TEST_BOOTSTRAP_TOKEN, type AppServer } from "@/lib/
 import { createTestDatabase } from "@/lib/testing/db.ts";
 import { measureAliasResolution } from "./alias.ts";
 import { measurePromotion, renderPromotionSection, splicePromotionSection } from "./promotion.ts";
+import { measureDecisions, renderDecisionsSection, spliceDecisionsSection } from "./decisions.ts";
 import { measureChecks, type ChecksResult } from "./checks.ts";
 import { describeMachine } from "./machine.ts";
 import { measureUploadMemory } from "./memory.ts";
@@ -55,8 +58,8 @@ import { createWorkspace, type Workspace } from "./workspace.ts";
 
 const quick = process.env.BENCH_QUICK === "1";
 const only = process.env.BENCH_ONLY || undefined;
-if (only !== undefined && only !== "checks" && only !== "scan" && only !== "alias" && only !== "promotion")
-  throw new Error(`BENCH_ONLY=${only}: the phases that run alone are 'checks', 'scan', 'alias' and 'promotion'`);
+if (only !== undefined && !["checks", "scan", "alias", "promotion", "decisions"].includes(only))
+  throw new Error(`BENCH_ONLY=${only}: the phases that run alone are 'checks', 'scan', 'alias', 'promotion' and 'decisions'`);
 const SETTINGS = quick
   ? { throughputBytes: 64 * MiB, rounds: 2, memorySizes: [16 * MiB, 32 * MiB, 64 * MiB], aliasSeconds: 3, warmupSeconds: 1 }
   : { throughputBytes: 1 * GiB, rounds: 3, memorySizes: [256 * MiB, 1 * GiB, 2 * GiB], aliasSeconds: 10, warmupSeconds: 8 };
@@ -70,7 +73,7 @@ const started = performance.now();
 const log = (line: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
 process.env.NEXT_DIST_DIR ||= ".next-bench"; // startApp passes it on to `next start`
-if (!only || only === "alias" || only === "promotion") ensureProductionBuild();
+if (!only || only === "alias" || only === "promotion" || only === "decisions") ensureProductionBuild();
 
 // Quick numbers mean nothing: they go to a temp file, never over the committed results.
 const resultsFile = quick ? path.join(os.tmpdir(), "registry-bench-quick-RESULTS.md") : RESULTS_FILE;
@@ -91,6 +94,10 @@ try {
     const section = await promotionPhase(workspace);
     await writeFile(resultsFile, splicePromotionSection(readPrevious(RESULTS_FILE) ?? "", section));
     log(`wrote the promotion section of ${path.relative(process.cwd(), resultsFile)} (other sections kept)`);
+  } else if (only === "decisions") {
+    const section = await decisionsPhase(workspace);
+    await writeFile(resultsFile, spliceDecisionsSection(readPrevious(RESULTS_FILE) ?? "", section));
+    log(`wrote the decisions section of ${path.relative(process.cwd(), resultsFile)} (other sections kept)`);
   } else if (only === "alias") {
     const { alias, machine } = await aliasOnly(workspace);
     printAliasSummary(alias);
@@ -124,7 +131,8 @@ async function fullRun(workspace: Workspace) {
   };
   printSummary(results);
   const promotion = await promotionPhase(workspace);
-  await writeFile(resultsFile, splicePromotionSection(renderResults(results, readPrevious(RESULTS_FILE)), promotion));
+  const decisions = await decisionsPhase(workspace);
+  await writeFile(resultsFile, spliceDecisionsSection(splicePromotionSection(renderResults(results, readPrevious(RESULTS_FILE)), promotion), decisions));
   log(`wrote ${path.relative(process.cwd(), resultsFile)}`);
 }
 
@@ -231,6 +239,17 @@ async function promotionPhase(workspace: Workspace): Promise<string> {
   });
   await app.stop();
   return renderPromotionSection(result, `${machine.cpu}, ${machine.cores} cores, ${machine.memory}, ${machine.postgres}, Node ${machine.node}`, machine.date);
+}
+
+/** Predict, ingest, lookups at 10 M decisions and RSS at rest, on Postgres (bench/decisions.ts). */
+async function decisionsPhase(workspace: Workspace): Promise<string> {
+  const db = await createTestDatabase();
+  workspace.defer(() => db.drop());
+  if (!db.isRealPostgres) throw new Error("no PostgreSQL server answered: the decisions benchmark needs one");
+  await db.prisma.$disconnect();
+  const machine = await describeMachine(workspace.dir, db.url);
+  const result = await measureDecisions({ dbUrl: db.url!, dataDir: (name) => workspace.file(name), start: startRegistry, quick, log });
+  return renderDecisionsSection(result, `${machine.cpu}, ${machine.cores} cores, ${machine.memory}, ${machine.postgres}, Node ${machine.node}`, machine.date);
 }
 
 async function aliasOnly(workspace: Workspace) {

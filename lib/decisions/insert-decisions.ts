@@ -1,6 +1,7 @@
 // Writing decisions: one INSERT for any number of rows. The rows travel as one JSON array that
 // Postgres expands with jsonb_to_recordset — one parameter and one statement whatever the count,
 // on the pg driver and the embedded PGlite alike.
+import { queryRows } from "../db/client.ts";
 import type { Tx } from "../db/types.ts";
 import type { Row } from "./input-digest.ts";
 
@@ -43,10 +44,10 @@ const select = `SELECT "id", "at", "modelId", "versionId", "manifestDigest", "so
 // Dates become ISO strings and absent fields nulls; a NaN score becomes null.
 const payload = (records: readonly DecisionRecord[]): string => JSON.stringify(records);
 
-/** Inserts every record in one statement. */
+/** Inserts every record in one statement (the pg pool directly on Postgres: predict's hot path). */
 export async function insertDecisions(db: Tx, records: readonly DecisionRecord[]): Promise<void> {
   if (records.length === 0) return;
-  await db.$executeRawUnsafe(`INSERT INTO "Decision" (${names}) ${select}`, payload(records));
+  await queryRows(db, `INSERT INTO "Decision" (${names}) ${select}`, [payload(records)]);
 }
 
 /**
@@ -55,9 +56,8 @@ export async function insertDecisions(db: Tx, records: readonly DecisionRecord[]
  */
 export async function insertReportedDecisions(db: Tx, records: readonly DecisionRecord[]): Promise<Set<string>> {
   if (records.length === 0) return new Set();
-  const rows = await db.$queryRawUnsafe<{ clientId: string }[]>(
-    `INSERT INTO "Decision" (${names}) ${select} ON CONFLICT ("modelId", "clientId") DO NOTHING RETURNING "clientId"`,
+  const rows = await queryRows<{ clientId: string }>(db, `INSERT INTO "Decision" (${names}) ${select} ON CONFLICT ("modelId", "clientId") DO NOTHING RETURNING "clientId"`, [
     payload(records),
-  );
+  ]);
   return new Set(rows.map((r) => r.clientId));
 }

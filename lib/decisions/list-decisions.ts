@@ -64,9 +64,12 @@ export async function listDecisions(db: Tx, query: ListDecisionsQuery): Promise<
   };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The emails of the users among the rows' actors (the bootstrap token and the system have none). */
 export async function actorEmails(db: Tx, rows: readonly { actorType: string; actorId: string }[]): Promise<Map<string, string>> {
-  const ids = [...new Set(rows.filter((r) => r.actorType === "user").map((r) => r.actorId))];
+  // Only user ids are UUIDs; anything else (a system actor's name) has no email to look up.
+  const ids = [...new Set(rows.filter((r) => r.actorType === "user" && UUID.test(r.actorId)).map((r) => r.actorId))];
   if (ids.length === 0) return new Map();
   const users = await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } });
   return new Map(users.map((u) => [u.id, u.email]));

@@ -80,7 +80,7 @@ export async function reportDecisions(
       const models = new Set<string>();
       let chunk: { line: number; record: DecisionRecord }[] = [];
       // The same id twice in one batch: the second is compared with the first here (one INSERT cannot).
-      const seen = new Map<string, string>();
+      const seen = new Map<string, DecisionRecord>();
       let received = 0;
       let stored = 0;
       let first: Date | undefined;
@@ -125,19 +125,16 @@ export async function reportDecisions(
         }
         const digest = inputDigest(services.inputKey, d.input as Row);
         const key = `${known.modelId}/${d.id}`;
-        const fingerprint = canonicalJson([d.manifestDigest, at.getTime(), digest, d.output]);
         const earlier = seen.get(key);
         if (earlier !== undefined) {
-          if (earlier !== fingerprint) throw lineError(line, "id", `decision '${d.id}' appears earlier in this batch with different content`);
+          if (!sameDecision(earlier, { manifestDigest: d.manifestDigest, at, inputDigest: digest, output: d.output }))
+            throw lineError(line, "id", `decision '${d.id}' appears earlier in this batch with different content`);
           continue;
         }
-        seen.set(key, fingerprint);
         const kept = retainInput(d.input as Row, services.retention);
         first = !first || at < first ? at : first;
         last = !last || at > last ? at : last;
-        chunk.push({
-          line,
-          record: {
+        const record: DecisionRecord = {
             id: newDecisionId(at),
             at,
             modelId: known.modelId,
@@ -158,8 +155,9 @@ export async function reportDecisions(
             clientId: d.id,
             batchId,
             metadata: d.metadata ?? null,
-          },
-        });
+        };
+        seen.set(key, record);
+        chunk.push({ line, record });
         if (chunk.length >= INSERT_CHUNK) await flush();
       }
       await flush();
@@ -203,17 +201,18 @@ async function assertSameAsStored(tx: Tx, skipped: { line: number; record: Decis
   const byKey = new Map(stored.map((s) => [`${s.modelId}/${s.clientId}`, s]));
   for (const { line, record } of skipped) {
     const s = byKey.get(`${record.modelId}/${record.clientId}`);
-    const same =
-      s &&
-      s.manifestDigest === record.manifestDigest &&
-      s.inputDigest === record.inputDigest &&
-      s.at.getTime() === record.at.getTime() &&
-      canonicalJson(s.output) === canonicalJson(record.output);
-    if (!same) {
+    if (!s || !sameDecision(s, record)) {
       const error = conflict("decision_id_reused", `line ${line}: decision '${record.clientId}' was already reported with different content; nothing of this batch was stored`);
       throw new AppError(error.kind, error.code, error.message, [{ path: `lines.${line}.id`, message: "already reported with a different version, time, input or output" }]);
     }
   }
+}
+
+type Comparable = { manifestDigest: string; at: Date; inputDigest: string; output: unknown };
+
+/** The same decision: version, time, input (by digest) and output. */
+function sameDecision(a: Comparable, b: Comparable): boolean {
+  return a.manifestDigest === b.manifestDigest && a.at.getTime() === b.at.getTime() && a.inputDigest === b.inputDigest && canonicalJson(a.output) === canonicalJson(b.output);
 }
 
 function lineErrors(line: number, problems: FieldError[]): AppError {
