@@ -17,13 +17,13 @@ import { inputDigest, type Row } from "./input-digest.ts";
 import { readTolerance } from "./read-tolerance.ts";
 import { rowOutput, rowScore } from "./serving-models.ts";
 import { verifyVersion } from "./verify-version.ts";
+import { boundedJsonObject } from "./schemas.ts";
 import { validateRows } from "./validate-rows.ts";
 import type { ReplayResult } from "./views.ts";
 
 export const replayBody = z
   .strictObject({
-    input: z
-      .record(z.string(), z.unknown())
+    input: boundedJsonObject()
       .optional()
       .describe("the original input, when the ledger keeps only its digest (or a redacted copy); it must match the stored digest"),
   })

@@ -13,13 +13,12 @@ import type { Actor } from "../auth/roles.ts";
 import type { Tx } from "../db/types.ts";
 import { AppError, conflict, unprocessable, type FieldError } from "../errors/app-error.ts";
 import { canonicalJson } from "../integrity/canonical-json.ts";
-import { freeFormProblems } from "../registry/free-form.ts";
 import type { Manifest } from "../registry/envelope.ts";
 import { newDecisionId } from "./decision-id.ts";
 import type { DecisionServices } from "./decision-services.ts";
 import { inputDigest, retainInput, type Row } from "./input-digest.ts";
 import { insertReportedDecisions, type DecisionRecord } from "./insert-decisions.ts";
-import { metadataSchema, requestIdSchema } from "./schemas.ts";
+import { boundedJsonObject, metadataSchema, requestIdSchema } from "./schemas.ts";
 import { validateRows } from "./validate-rows.ts";
 
 export const REPORT_MEDIA_TYPES = ["application/x-ndjson", "application/jsonl", "application/json-lines"];
@@ -29,11 +28,7 @@ export const MAX_REPORT_LINES = 100_000;
 const FUTURE_SKEW_MS = 5 * 60_000;
 const INSERT_CHUNK = 1000;
 
-const outputSchema = z
-  .record(z.string(), z.unknown())
-  .superRefine((value, ctx) => {
-    for (const p of freeFormProblems(value)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
-  })
+const outputSchema = boundedJsonObject()
   .describe("the model's outputs by output name, as predict answers them (e.g. {label: 1, probabilities: [0.3, 0.7]})");
 
 export const reportedDecisionSchema = z
@@ -50,7 +45,7 @@ export const reportedDecisionSchema = z
       .transform((d) => d.replace(/^sha256:/, ""))
       .describe("the manifest digest of the version that made the decision"),
     at: z.iso.datetime({ offset: true }).describe("when the decision was made (ISO 8601 with offset)"),
-    input: z.record(z.string(), z.unknown()).describe("the row the version was given, keyed by feature name"),
+    input: boundedJsonObject().describe("the row the version was given, keyed by feature name"),
     output: outputSchema,
     score: z.number().nullable().optional(),
     latencyMs: z.number().nonnegative().max(86_400_000).optional(),

@@ -6,6 +6,7 @@
 import type { FieldError } from "../errors/app-error.ts";
 import type { Manifest } from "../registry/envelope.ts";
 import type { Row } from "./input-digest.ts";
+import { isStorableText, UNSTORABLE_TEXT } from "./schemas.ts";
 
 type InputSchema = NonNullable<Manifest["inputSchema"]>;
 type Feature = InputSchema["features"][number];
@@ -42,6 +43,7 @@ function valueProblem(feature: Feature, value: unknown): string | undefined {
       return typeof value === "boolean" ? undefined : `expected true or false, got ${describe(value)}`;
     case "category": {
       if (typeof value !== "string" && typeof value !== "number") return `expected a category (string or number), got ${describe(value)}`;
+      if (typeof value === "string" && !isStorableText(value)) return UNSTORABLE_TEXT;
       if (feature.categories && !feature.categories.some((c) => String(c) === String(value)))
         return `'${String(value)}' is not one of the declared categories (${feature.categories.slice(0, 20).join(", ")}${feature.categories.length > 20 ? ", …" : ""})`;
       return undefined;

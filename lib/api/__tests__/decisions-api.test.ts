@@ -1,0 +1,126 @@
+// The decisions endpoints over HTTP, as an attacker or a careless client would call them: every bad
+// input is a 4xx problem+json naming the field, nothing is stored for it, and nothing a client sends
+// can make the ledger's write fail after the model ran (a 500).
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sampleEnvelope } from "@/lib/checks/testing/sample-envelope";
+import { startApp, TEST_BOOTSTRAP_TOKEN, type AppServer } from "@/lib/testing/app-server";
+import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
+import { envelopeForm } from "./envelope-fixture";
+
+let db: TestDatabase;
+let app: AppServer;
+let digest = "";
+type Json = Record<string, any>;
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const raw = typeof body === "string" ? body : body === undefined ? undefined : JSON.stringify(body);
+  const res = await fetch(app.url + path, {
+    method,
+    headers: { authorization: `Bearer ${TEST_BOOTSTRAP_TOKEN}`, ...(raw !== undefined && typeof body !== "string" ? { "content-type": "application/json" } : {}), ...headers },
+    body: raw,
+  });
+  const text = await res.text();
+  return { status: res.status, type: res.headers.get("content-type"), body: (text ? JSON.parse(text) : {}) as Json };
+}
+
+const count = async () => (await call("GET", "/api/v1/decisions?model=dec-api&limit=200")).body.items.length as number;
+const predictPath = "/api/v1/models/dec-api/predict?version=1.0.0";
+const ndjson = { "content-type": "application/x-ndjson" };
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await db.prisma.$disconnect();
+  app = await startApp({ ...(db.url ? { DATABASE_URL: db.url } : {}), CHECK_WORKER_IN_PROCESS: "false" });
+  expect((await call("POST", "/api/v1/models", { name: "dec-api" })).status).toBe(201);
+  const env = sampleEnvelope("dec-api", "1.0.0", { rows: 50 });
+  const res = await fetch(`${app.url}/api/v1/models/dec-api/versions`, { method: "POST", headers: { authorization: `Bearer ${TEST_BOOTSTRAP_TOKEN}` }, body: envelopeForm(env.manifest, env.files) });
+  expect(res.status).toBe(201);
+  digest = ((await res.json()) as Json).manifestDigest;
+  if (db.url) {
+    // No worker runs here: the verdicts are recorded as the worker records them.
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await client.query(`UPDATE "CheckRun" SET status = 'finished', verdict = 'pass', "startedAt" = now(), "finishedAt" = now()`);
+    await client.end();
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await db?.drop();
+});
+
+describe("predict over HTTP", () => {
+  it("answers field errors as problem+json and records nothing for refused input", async () => {
+    if (!db.url) return; // the verdicts above need SQL access to the database
+    const bad = await call("POST", predictPath, { rows: [{ score_a: 0.5, score_b: "0.5" }, { score_a: 0.5 }] });
+    expect([bad.status, bad.type, bad.body.code]).toEqual([422, "application/problem+json", "invalid_rows"]);
+    expect(bad.body.errors.map((e: Json) => e.path)).toEqual(["rows.0.score_b", "rows.1.score_b"]);
+    expect((await call("POST", predictPath, {})).body.errors[0].path).toBe("body.rows");
+    expect((await call("POST", predictPath, { rows: [] })).status).toBe(422);
+    expect((await call("POST", predictPath, { rows: [{ score_a: 0.5, score_b: 0.5 }], extra: 1 })).status).toBe(422);
+    expect((await call("POST", "/api/v1/models/dec-api/predict?version=1.0.0&alias=prod", { rows: [{ score_a: 0.5, score_b: 0.5 }] })).status).toBe(400);
+    // Text Postgres cannot store in jsonb is refused before the model runs, never a 500 after it.
+    for (const metadata of [{ note: "a\u0000b" }, { note: "\ud800" }, { ["k\u0000"]: 1 }]) {
+      const refused = await call("POST", predictPath, { rows: [{ score_a: 0.5, score_b: 0.5 }], metadata });
+      expect([refused.status, refused.body.errors[0].message]).toEqual([422, expect.stringMatching(/cannot be stored/)]);
+    }
+    expect((await call("POST", predictPath, { rows: [{ score_a: 0.5, score_b: 0.5 }], requestId: "a\r\nX-Injected: 1" })).status).toBe(422);
+    const deep = `{"rows":[{"score_a":0.5,"score_b":0.5}],"metadata":{"a":${"[".repeat(5000)}${"]".repeat(5000)}}}`;
+    const deepRes = await call("POST", predictPath, deep, { "content-type": "application/json" });
+    expect(deepRes.status, JSON.stringify(deepRes.body) + app.output().slice(-3000)).toBe(422);
+    const huge = JSON.stringify({ rows: Array.from({ length: 40_000 }, () => ({ score_a: 0.123456789, score_b: 0.987654321 })) });
+    expect((await call("POST", predictPath, huge, { "content-type": "application/json" })).status).toBe(413);
+    expect(await count()).toBe(0);
+
+    const ok = await call("POST", predictPath, { rows: [{ score_a: 0.7, score_b: 0.2 }], requestId: "api-1", metadata: { note: "😀 fine" } });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ model: "dec-api", version: "1.0.0", manifestDigest: digest });
+    expect(await count()).toBe(1);
+  });
+});
+
+describe("reported decisions over HTTP", () => {
+  const line = (id: string, extra: Json = {}) => JSON.stringify({ id, manifestDigest: digest, at: "2026-11-30T10:00:00Z", input: { score_a: 0.4, score_b: 0.1 }, output: { label: 0 }, ...extra });
+
+  it("refuses other media types, over-long lines and bad lines with their line number, storing nothing", async () => {
+    const before = await count();
+    const json = await call("POST", "/api/v1/decisions", { id: "x" });
+    expect([json.status, json.body.code]).toEqual([415, "json_lines_required"]);
+    const long = await call("POST", "/api/v1/decisions", line("l-1") + "\n" + line("l-2", { metadata: { pad: "x".repeat(300 * 1024) } }) + "\n", ndjson);
+    expect([long.status, long.body.code, long.body.errors[0].path]).toEqual([413, "line_too_long", "lines.2"]);
+    const nul = await call("POST", "/api/v1/decisions", line("n-1") + "\n" + line("n-2", { output: { label: "a\u0000" } }) + "\n", ndjson);
+    expect([nul.status, nul.body.errors[0].path]).toEqual([422, "lines.2.output.label"]);
+    const crlf = await call("POST", "/api/v1/decisions", `${line("c-1")}\r\n\r\n${line("c-2", { at: "yesterday" })}\r\n`, ndjson);
+    expect([crlf.status, crlf.body.errors[0].path]).toEqual([422, "lines.3.at"]);
+    expect((await call("POST", "/api/v1/decisions", "\n\n", ndjson)).body.code).toBe("empty_batch");
+    expect(await count()).toBe(before);
+    const stored = await call("POST", "/api/v1/decisions", `${line("c-1")}\r\n${line("c-2")}`, ndjson);
+    expect([stored.status, stored.body.stored]).toEqual([201, 2]);
+  });
+});
+
+describe("ledger, lineage and replay over HTTP", () => {
+  it("validates ids and filters, replays without a body, and queues bulk replays", async () => {
+    expect((await call("GET", "/api/v1/decisions/not-a-uuid")).status).toBe(400);
+    expect((await call("GET", "/api/v1/decisions/0190a6f0-0000-7000-8000-000000000000")).body.code).toBe("decision_not_found");
+    expect((await call("GET", "/api/v1/decisions?version=1.0.0")).status).toBe(400);
+    expect((await call("GET", "/api/v1/decisions?from=yesterday")).status).toBe(400);
+    expect((await call("GET", "/api/v1/decisions?cursor=bogus")).status).toBe(400);
+    const items = (await call("GET", "/api/v1/decisions?model=dec-api&requestId=api-1")).body.items as Json[];
+    if (!db.url) return;
+    expect(items).toHaveLength(1);
+    const lineage = await call("GET", `/api/v1/decisions/${items[0]!.id}`);
+    expect(lineage.body).toMatchObject({ decision: { requestId: "api-1", version: "1.0.0" }, asOf: { stage: "dev", prodVersion: null } });
+    // No body, no Content-Type: the replay body is optional.
+    const replay = await fetch(`${app.url}/api/v1/decisions/${items[0]!.id}/replay`, { method: "POST", headers: { authorization: `Bearer ${TEST_BOOTSTRAP_TOKEN}` } });
+    expect(replay.status).toBe(200);
+    expect(((await replay.json()) as Json).replay.outcome).toBe("identical");
+    const job = await call("POST", "/api/v1/replay-jobs", { model: "dec-api" });
+    expect([job.status, job.body.status]).toEqual([202, "queued"]);
+    expect((await call("GET", `/api/v1/replay-jobs/${job.body.id}`)).body.id).toBe(job.body.id);
+    expect((await call("POST", "/api/v1/replay-jobs", { model: "nope" })).status).toBe(404);
+    expect((await call("POST", "/api/v1/replay-jobs", { model: "dec-api", from: "2026-12-02T00:00:00Z", to: "2026-12-01T00:00:00Z" })).status).toBe(400);
+  });
+});
