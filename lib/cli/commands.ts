@@ -1,5 +1,5 @@
 // The commands of `model-registry`: usage, help text, options, and the code that turns parsed
-// arguments into a call of a service module (push.ts, verify.ts, tokens.ts) and its output.
+// arguments into a call of a service module (push.ts, verify.ts, tokens.ts, decisions.ts) and its output.
 // Results go to stdout, notes to stderr; the returned number is the exit code.
 import type { ParseArgsConfig } from "node:util";
 import { scopes as allScopes, type Scope } from "../auth/roles.ts";
@@ -12,11 +12,27 @@ import { pushEnvelope } from "./push.ts";
 import { createToken, listTokens, revokeToken, type CreatedToken } from "./tokens.ts";
 import { verifyVersion } from "./verify.ts";
 import { watchChecks } from "./checks.ts";
+import {
+  formatDecisionList,
+  formatLineage,
+  formatPrediction,
+  formatReplay,
+  formatReport,
+  getDecision,
+  listDecisions,
+  openDecisionLines,
+  parseJsonObject,
+  predictRows,
+  readRows,
+  replayDecision,
+  replayReproduced,
+  reportDecisionLines,
+} from "./decisions.ts";
 import { decidePromotion, formatPromotion, getPromotion, listPromotions, promotionSucceeded, requestPromotion, rollbackProd } from "./promotions.ts";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 export type Values = Record<string, string | boolean | undefined>;
-export type Io = { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; env: NodeJS.ProcessEnv };
+export type Io = { stdin: NodeJS.ReadableStream & { isTTY?: boolean }; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; env: NodeJS.ProcessEnv };
 export type Context = { positionals: string[]; values: Values; io: Io; client: () => RegistryClient };
 export type Command = { usage: string; summary: string; help: string; options: Options; run(ctx: Context): Promise<number> };
 
@@ -179,6 +195,105 @@ Options:
     help: "Shows the request with every gate evaluated now, the manifest digest it is for (what 'approve --digest' takes) and the decisions so far.",
     options: { json: { type: "boolean" } },
     run: runPromotionsGet,
+  },
+  predict: {
+    usage: "predict <model> (--rows <json> | --file <path|->) [--alias prod | --version <version>] [--request-id <id>] [--metadata <json>] [--json]",
+    summary: "run rows through a model's prod alias (or another alias or version); every decision is recorded",
+    help: `Sends the rows to the registry, which checks them against the version's input schema, runs them
+and records one decision per row in the ledger before answering. Prints each decision's id, the
+model's outputs and the positive-class score. A row that does not fit the schema is refused with its
+row and field (rows.<i>.<feature>, plus the line for JSON lines input); nothing is run or recorded.
+
+Options:
+  --rows <json>           the rows as a JSON array of objects keyed by feature name
+  --file <path>           a file of rows: a JSON array, or JSON lines (one row per line); '-' reads stdin
+  --alias <alias>         the alias to run (default prod; prod and staging need only the read scope)
+  --version <version>     run this version instead of an alias (needs write on a model you own, or admin)
+  --request-id <id>       your id for the request (e.g. the application id), stored with each decision
+  --metadata <json>       a JSON object stored with each decision (at most 4 KiB)
+  --json                  print the server's JSON answer (every digit of every output)`,
+    options: {
+      rows: { type: "string" },
+      file: { type: "string" },
+      alias: { type: "string" },
+      version: { type: "string" },
+      "request-id": { type: "string" },
+      metadata: { type: "string" },
+      json: { type: "boolean" },
+    },
+    run: runPredict,
+  },
+  "decisions report": {
+    usage: "decisions report [--file <path|->] [--json]",
+    summary: "report decisions an external server made (JSON lines from stdin or a file, streamed)",
+    help: `Streams JSON lines — one decision per line: {"id", "manifestDigest", "at", "input", "output",
+"score"?, "latencyMs"?, "requestId"?, "metadata"?} — to the registry, which stores the whole batch or,
+if any line is bad, nothing (the line is named: lines.<n>.<field>, 1-based). The input is sent as it
+is read, never held in memory. A decision id already reported for the model with the same content
+is counted as a duplicate, not stored twice; with other content the batch is refused (409).
+
+Options:
+  --file <path>           read the lines from this file (default and '-': stdin)
+  --json                  print the server's JSON answer`,
+    options: { file: { type: "string" }, json: { type: "boolean" } },
+    run: runDecisionsReport,
+  },
+  "decisions list": {
+    usage: "decisions list [--model <name>] [--version <version>] [--from <iso>] [--to <iso>] [--request-id <id>] [--source predict|reported] [--limit 50] [--cursor <c>] [--json]",
+    summary: "page through the decisions ledger, newest first (auditors and admins)",
+    help: `Lists decisions: id, time, model@version, source, score, outputs and request id. When there are
+more, the cursor of the next page is printed on stderr.
+
+Options:
+  --model <name>          only this model's decisions
+  --version <version>     only this version's (needs --model)
+  --from <iso>            at or after this time (ISO 8601 with offset, e.g. 2025-06-01T00:00:00Z)
+  --to <iso>              before this time
+  --request-id <id>       only decisions made under this request id
+  --source <source>       predict (made through the registry) or reported (by an external server)
+  --limit <n>             at most this many (1-200, default 50)
+  --cursor <c>            the next page, as printed by the previous one
+  --json                  print the server's JSON`,
+    options: {
+      model: { type: "string" },
+      version: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      "request-id": { type: "string" },
+      source: { type: "string" },
+      limit: { type: "string" },
+      cursor: { type: "string" },
+      json: { type: "boolean" },
+    },
+    run: runDecisionsList,
+  },
+  "decisions get": {
+    usage: "decisions get <decision-id> [--json]",
+    summary: "show a decision and its version's lineage as of the decision (auditors and admins)",
+    help: `Shows the decision (input as retained, outputs, score, who asked) and the version's lineage as
+it stood when the decision was made: the stage then and now, the model's prod version then, the
+promotion and the reviewers' approvals that put it there, the check verdicts then, the signature
+state, the artifact's digest, and earlier replays.
+
+Options:
+  --json                  print the server's JSON`,
+    options: { json: { type: "boolean" } },
+    run: runDecisionsGet,
+  },
+  "decisions replay": {
+    usage: "decisions replay <decision-id> [--input <json>] [--json]",
+    summary: "re-run a decision on the exact version that made it; exit 1 if the outputs differ",
+    help: `Asks the registry to verify the version (manifest digest, signature, artifact bytes), run the
+decision's input on it again and compare: identical, within_tolerance (the version's test-vector
+atol/rtol) or differs. Prints the outcome, both outputs, the largest difference and the tolerance.
+Exit 0 when identical or within tolerance, 1 when the outputs differ (or the replay was refused).
+
+Options:
+  --input <json>          the original input as a JSON object, for decisions whose input the ledger
+                          does not keep in full; it must match the stored digest
+  --json                  print the server's JSON (exit code unchanged)`,
+    options: { input: { type: "string" }, json: { type: "boolean" } },
+    run: runDecisionsReplay,
   },
   gc: {
     usage: "gc [--grace 24h] [--dry-run] [--json]",
@@ -449,4 +564,71 @@ async function runPromotionsGet({ positionals, values, io, client }: Context): P
   const record = await getPromotion(client(), id);
   io.stdout.write(values.json ? JSON.stringify(record, null, 2) + "\n" : formatPromotion(record));
   return 0;
+}
+
+async function runPredict({ positionals, values, io, client }: Context): Promise<number> {
+  const [model, ...extra] = positionals;
+  if (!model || extra.length) throw new UsageError("predict needs exactly one model name", "predict");
+  const alias = values.alias as string | undefined;
+  const version = values.version as string | undefined;
+  if (alias !== undefined && version !== undefined) throw new UsageError("give --alias or --version, not both", "predict");
+  const metadata = parseJsonObject(values.metadata as string | undefined, "--metadata", "predict");
+  const rows = await readRows({ rows: values.rows as string | undefined, file: values.file as string | undefined, stdin: io.stdin });
+  const result = await predictRows(client(), { model, alias, version, rows, requestId: values["request-id"] as string | undefined, metadata });
+  io.stdout.write(values.json ? JSON.stringify(result, null, 2) + "\n" : formatPrediction(result));
+  return 0;
+}
+
+async function runDecisionsReport({ positionals, values, io, client }: Context): Promise<number> {
+  if (positionals.length) throw new UsageError(`unexpected argument(s): ${positionals.join(" ")}`, "decisions report");
+  const { body, name } = await openDecisionLines(values.file as string | undefined, io.stdin);
+  if (name === "stdin" && io.stdin.isTTY) io.stderr.write("reading decisions from stdin, one JSON object per line; end with Ctrl-D\n");
+  const result = await reportDecisionLines(client(), body);
+  io.stdout.write(values.json ? JSON.stringify(result, null, 2) + "\n" : formatReport(result));
+  return 0;
+}
+
+async function runDecisionsList({ positionals, values, io, client }: Context): Promise<number> {
+  if (positionals.length) throw new UsageError(`unexpected argument(s): ${positionals.join(" ")}`, "decisions list");
+  const limit = values.limit ? Number(values.limit) : 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new UsageError("--limit must be 1-200", "decisions list");
+  if (values.version && !values.model) throw new UsageError("--version needs --model", "decisions list");
+  const source = values.source as string | undefined;
+  if (source !== undefined && source !== "predict" && source !== "reported") throw new UsageError("--source must be predict or reported", "decisions list");
+  const page = await listDecisions(client(), {
+    model: values.model as string | undefined,
+    version: values.version as string | undefined,
+    from: values.from as string | undefined,
+    to: values.to as string | undefined,
+    requestId: values["request-id"] as string | undefined,
+    source,
+    limit,
+    cursor: values.cursor as string | undefined,
+  });
+  if (values.json) {
+    io.stdout.write(JSON.stringify(page, null, 2) + "\n");
+    return 0;
+  }
+  io.stdout.write(page.items.length ? formatDecisionList(page.items) : "no decisions\n");
+  if (page.nextCursor) io.stderr.write(`more decisions: add --cursor ${page.nextCursor}\n`);
+  return 0;
+}
+
+async function runDecisionsGet({ positionals, values, io, client }: Context): Promise<number> {
+  const [id, ...extra] = positionals;
+  if (!id || extra.length) throw new UsageError("decisions get needs exactly one decision id", "decisions get");
+  const lineage = await getDecision(client(), id);
+  io.stdout.write(values.json ? JSON.stringify(lineage, null, 2) + "\n" : formatLineage(lineage));
+  return 0;
+}
+
+async function runDecisionsReplay({ positionals, values, io, client }: Context): Promise<number> {
+  const [id, ...extra] = positionals;
+  if (!id || extra.length) throw new UsageError("decisions replay needs exactly one decision id", "decisions replay");
+  const input = parseJsonObject(values.input as string | undefined, "--input", "decisions replay");
+  const result = await replayDecision(client(), id, input);
+  io.stdout.write(values.json ? JSON.stringify(result, null, 2) + "\n" : formatReplay(result));
+  if (replayReproduced(result)) return 0;
+  io.stderr.write(`replay of ${result.decisionId} DIFFERS from the recorded decision (max |diff| ${result.replay.maxAbsDiff ?? "n/a"})\n`);
+  return 1;
 }

@@ -60,11 +60,16 @@ export type RegistryClient = {
   request(method: string, path: string, options?: RequestOptions): Promise<Response>;
   /** request() + JSON body. */
   requestJson<T>(method: string, path: string, options?: RequestOptions): Promise<T>;
-  /** A large streamed request body with a known length (uploads); see uploadStream. */
+  /** A large streamed request body (uploads, decision reports); see uploadStream. */
   upload(method: string, path: string, options: UploadOptions): Promise<Response>;
 };
 
-export type UploadOptions = { body: AsyncIterable<Buffer>; contentLength: number; headers?: Record<string, string> };
+export type UploadOptions = {
+  body: AsyncIterable<Buffer>;
+  /** The exact length when known (an envelope); without it the body is sent chunked (a pipe of unknown length). */
+  contentLength?: number;
+  headers?: Record<string, string>;
+};
 
 export function createRegistryClient({ url, token }: RegistryClientOptions): RegistryClient {
   let base: URL;
@@ -114,7 +119,7 @@ export function createRegistryClient({ url, token }: RegistryClientOptions): Reg
     const headers: Record<string, string> = {
       accept: "application/json",
       ...options.headers,
-      "content-length": String(options.contentLength),
+      ...(options.contentLength !== undefined ? { "content-length": String(options.contentLength) } : {}),
       authorization: `Bearer ${token}`,
     };
     let response: Response;
@@ -131,11 +136,12 @@ export function createRegistryClient({ url, token }: RegistryClientOptions): Reg
 }
 
 /**
- * node:http rather than fetch for the one request whose body can be gigabytes: Node's fetch keeps
+ * node:http rather than fetch for the requests whose body can be gigabytes: Node's fetch keeps
  * the bytes of a streamed request body in memory until the request ends (nodejs/undici#4058), so an
  * upload's memory would grow with the artifact. Here the body is piped into the socket with
- * backpressure. The server may answer before the body is complete (a replay or a 409 is decided
- * from the manifest part alone): then the answer is read and the rest of the upload is abandoned.
+ * backpressure (chunked when no Content-Length is given). The server may answer before the body is complete (a replay or a 409 is decided
+ * from the manifest part alone, a decision report is refused at its first bad line): then the answer
+ * is read and the rest of the upload is abandoned.
  */
 function uploadStream(url: string, method: string, headers: Record<string, string>, body: AsyncIterable<Buffer>): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {

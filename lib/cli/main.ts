@@ -33,7 +33,7 @@ const GLOBAL_HELP = `Global options:
   --token <token>  API token (env REGISTRY_TOKEN)
   -h, --help       show help`;
 
-export async function main(argv: string[] = process.argv.slice(2), io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function main(argv: string[] = process.argv.slice(2), io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
   try {
     return await dispatch(argv, io);
   } catch (error) {
