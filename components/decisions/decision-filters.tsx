@@ -24,7 +24,7 @@ export function DecisionFilters({ values }: { values: DecisionFilterValues }) {
   const active = Object.values(values).some(Boolean);
   return (
     <div className="space-y-4">
-      <form method="get" action="/decisions" aria-label="Open a decision by id" className="flex flex-wrap items-end gap-2">
+      <form method="get" action="/decisions" aria-label="Open a decision by id" className="flex max-w-2xl flex-wrap items-end gap-2">
         <Field name="id" label="Decision id" value={values.id} placeholder="0195f3a2-6c1e-7b3d-…" maxLength={100} className="min-w-0 flex-1 basis-64" mono />
         <button type="submit" className={buttonClasses({ variant: "primary", size: "sm", className: "h-9" })}>
           Open decision

@@ -25,7 +25,7 @@ export function ReplayHistory({ replays, emails }: { replays: readonly ReplayVie
             <RowHeader className="font-normal whitespace-nowrap text-slate-700 dark:text-slate-300">
               <time dateTime={r.at}>{formatUtc(r.at)}</time>
             </RowHeader>
-            <TD className="text-xs break-all">{r.actor.type === "user" ? (emails.get(r.actor.id) ?? r.actor.id) : r.actor.type === "bootstrap" ? "bootstrap token" : r.actor.id}</TD>
+            <TD className="text-xs whitespace-nowrap">{r.actor.type === "user" ? (emails.get(r.actor.id) ?? r.actor.id) : r.actor.type === "bootstrap" ? "bootstrap token" : r.actor.id}</TD>
             <TD className="text-xs whitespace-nowrap">{r.inputSource === "stored" ? "stored" : "supplied"}</TD>
             <TD>
               <OutcomeBadge outcome={r.outcome} />

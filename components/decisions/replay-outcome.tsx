@@ -65,7 +65,25 @@ export function ReplayOutcome({ result, headingId }: { result: ReplayResult; hea
           </p>
         </div>
       </div>
-      <div className="overflow-hidden rounded-lg ring-1 ring-slate-200 dark:ring-slate-700">
+      {/* On a phone the two columns of long values would not fit side by side: each output is a
+          small block with the stored value over the replayed one instead (the table is hidden there). */}
+      <dl aria-label="Stored and replayed outputs" className="divide-y divide-slate-100 rounded-lg ring-1 ring-slate-200 sm:hidden dark:divide-slate-800 dark:ring-slate-700">
+        {[...keys.map((key) => ({ name: key, stored: key in stored.output ? stored.output[key] : undefined, replayed: key in replay.output ? replay.output[key] : undefined })), { name: "score", stored: stored.score as unknown, replayed: replay.score as unknown }].map((row) => (
+          <div key={row.name} className="px-3 py-2.5">
+            <dt className="flex items-center justify-between gap-2 font-mono text-xs font-medium text-slate-900 dark:text-slate-100">
+              {row.name}
+              <SameMark stored={row.stored} replayed={row.replayed} />
+            </dt>
+            <dd className="mt-1 grid grid-cols-[4.5rem_minmax(0,1fr)] gap-x-2 gap-y-0.5 text-xs">
+              <span className="text-slate-600 dark:text-slate-400">Stored</span>
+              <span className="font-mono break-all text-slate-800 dark:text-slate-200">{row.stored === undefined ? "not stored" : formatValue(row.stored)}</span>
+              <span className="text-slate-600 dark:text-slate-400">Replayed</span>
+              <span className="font-mono break-all text-slate-800 dark:text-slate-200">{row.replayed === undefined ? "not given" : formatValue(row.replayed)}</span>
+            </dd>
+          </div>
+        ))}
+      </dl>
+      <div className="hidden overflow-hidden rounded-lg ring-1 ring-slate-200 sm:block dark:ring-slate-700">
         <Table caption="Stored and replayed outputs side by side">
           <THead>
             <TH>Output</TH>
@@ -103,26 +121,33 @@ export function ReplayOutcome({ result, headingId }: { result: ReplayResult; hea
   );
 }
 
+const isSame = (stored: unknown, replayed: unknown) => stored !== undefined && replayed !== undefined && sameValue(stored, replayed);
+
+/** "same" or "different" (or "new", for an output the decision did not store), in words with an icon. */
+function SameMark({ stored, replayed }: { stored: unknown; replayed: unknown }) {
+  return isSame(stored, replayed) ? (
+    <span className="inline-flex items-center gap-1 font-sans font-normal text-emerald-700 dark:text-emerald-300">
+      <CheckCircleIcon className="size-3.5" />
+      same
+    </span>
+  ) : (
+    <span className="inline-flex items-center gap-1 font-sans font-medium text-amber-800 dark:text-amber-300">
+      <AlertIcon className="size-3.5" />
+      {stored === undefined ? "new" : "different"}
+    </span>
+  );
+}
+
 function CompareRow({ name, stored, replayed }: { name: string; stored: unknown; replayed: unknown }) {
   const missing = (v: unknown) => v === undefined;
-  const same = !missing(stored) && !missing(replayed) && sameValue(stored, replayed);
+  const same = isSame(stored, replayed);
   return (
     <TR className={same ? undefined : "bg-amber-50/60 dark:bg-amber-400/5"}>
       <RowHeader className="font-mono text-xs">{name}</RowHeader>
       <TD className="font-mono text-xs break-all">{missing(stored) ? <span className="text-slate-500 dark:text-slate-400">not stored</span> : formatValue(stored)}</TD>
       <TD className="font-mono text-xs break-all">{missing(replayed) ? <span className="text-slate-500 dark:text-slate-400">not given</span> : formatValue(replayed)}</TD>
       <TD className="text-xs whitespace-nowrap">
-        {same ? (
-          <span className="inline-flex items-center gap-1 text-emerald-700 dark:text-emerald-300">
-            <CheckCircleIcon className="size-3.5" />
-            same
-          </span>
-        ) : (
-          <span className="inline-flex items-center gap-1 font-medium text-amber-800 dark:text-amber-300">
-            <AlertIcon className="size-3.5" />
-            {missing(stored) ? "new" : "different"}
-          </span>
-        )}
+        <SameMark stored={stored} replayed={replayed} />
       </TD>
     </TR>
   );

@@ -5,7 +5,7 @@
 // copy), the replay needs the original input: a textarea takes it as JSON — shown at once when the
 // page knows, or after the service asks for it — and the service checks it against the stored digest.
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState, useTransition, type FormEvent } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore, useTransition, type FormEvent } from "react";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { RefreshIcon, SpinnerIcon } from "../ui/icons";
@@ -35,6 +35,13 @@ export function ReplayPanel({
   const [needsInput, setNeedsInput] = useState(inputRetention !== "full");
   const [inputError, setInputError] = useState<string | undefined>();
   const textarea = useRef<HTMLTextAreaElement>(null);
+  // The form is script-only (it calls the action with typed input): until the page has hydrated, the
+  // button stays disabled rather than letting the browser submit the form as a plain GET.
+  const hydrated = useSyncExternalStore(
+    () => () => undefined,
+    () => true,
+    () => false,
+  );
   const initialText = inputRetention === "redacted" && retainedInput ? JSON.stringify(retainedInput, null, 2) : "";
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -99,7 +106,7 @@ export function ReplayPanel({
           </FieldShell>
         ) : null}
         <div className="flex flex-wrap items-center gap-3">
-          <Button type="submit" disabled={pending}>
+          <Button type="submit" disabled={pending || !hydrated}>
             {pending ? <SpinnerIcon className="size-4" /> : <RefreshIcon className="size-4" />}
             {pending ? "Replaying…" : result?.ok ? "Replay again" : "Replay"}
           </Button>

@@ -109,6 +109,9 @@ export default async function DecisionPage({ params }: { params: Params }) {
             </span>
             {d.score !== null ? (
               <span>
+                <span aria-hidden="true" className="mr-3 text-slate-400 dark:text-slate-500">
+                  ·
+                </span>
                 score <strong className="font-mono font-semibold">{formatScore(d.score)}</strong>
               </span>
             ) : null}
@@ -132,7 +135,7 @@ export default async function DecisionPage({ params }: { params: Params }) {
                 </Link>
               </span>
             ) : null}
-            {d.latencyMs !== null ? <span>{fmtMs(d.latencyMs)}</span> : null}
+            {d.latencyMs !== null ? <span>latency {fmtMs(d.latencyMs)}</span> : null}
             <span className="inline-flex items-center gap-1">
               id <Digest value={d.id} chars={13} />
             </span>
@@ -151,7 +154,7 @@ export default async function DecisionPage({ params }: { params: Params }) {
               <DecisionInput decision={d} />
               {d.metadata && Object.keys(d.metadata).length ? (
                 <details className="text-sm">
-                  <summary className="cursor-pointer rounded font-medium text-slate-700 dark:text-slate-300">Caller metadata ({Object.keys(d.metadata).length} keys)</summary>
+                  <summary className="cursor-pointer rounded font-medium text-slate-700 dark:text-slate-300">Caller metadata ({Object.keys(d.metadata).length} {Object.keys(d.metadata).length === 1 ? "key" : "keys"})</summary>
                   <pre className="mt-2 overflow-x-auto rounded-md bg-slate-50 p-3 font-mono text-xs text-slate-800 dark:bg-slate-800 dark:text-slate-200">{JSON.stringify(d.metadata, null, 2)}</pre>
                 </details>
               ) : null}
