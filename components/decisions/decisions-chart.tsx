@@ -30,7 +30,9 @@ export function DecisionsChart({ counts }: { counts: DailyDecisionCounts }) {
           <li key={s.key} className="inline-flex items-center gap-1.5">
             <span aria-hidden="true" className={cn("size-3 rounded-sm", colour(i))} />
             <span className={cn(!s.other && "font-mono")}>{s.label}</span>
-            <span className="text-slate-600 dark:text-slate-400">{s.total.toLocaleString("en-US")}</span>
+            <span className="text-slate-600 dark:text-slate-400">
+              · {s.total.toLocaleString("en-US")} decision{s.total === 1 ? "" : "s"}
+            </span>
           </li>
         ))}
       </ul>
@@ -85,7 +87,7 @@ export function DecisionsChart({ counts }: { counts: DailyDecisionCounts }) {
             <TBody>
               {counts.days.map((day, d) => (
                 <TR key={day}>
-                  <RowHeader className="font-mono text-xs font-normal">{day}</RowHeader>
+                  <RowHeader className="font-normal whitespace-nowrap tabular-nums">{day}</RowHeader>
                   {counts.versions.map((v) => (
                     <TD key={v.version} className="text-right tabular-nums">
                       {v.counts[d] ? v.counts[d]!.toLocaleString("en-US") : <span className="text-slate-500 dark:text-slate-400">0</span>}
