@@ -13,3 +13,11 @@ export const versionApiHref = (model: string, version: string) => `/api/v1/model
 /** The REST download of one file; `path` may contain '/', each segment is encoded on its own. */
 export const fileDownloadHref = (model: string, version: string, path: string) =>
   `/api/v1/models/${seg(model)}/versions/${seg(version)}/files/${path.split("/").map(seg).join("/")}`;
+
+export const decisionHref = (id: string) => `/decisions/${seg(id)}`;
+
+/** The decision search with its filters in the query (empty values left out). */
+export const decisionsHref = (filters: Record<string, string | undefined> = {}) => {
+  const query = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => !!e[1])).toString();
+  return query ? `/decisions?${query}` : "/decisions";
+};

@@ -24,7 +24,7 @@ test("Tab reaches the skip link first, then the navigation, always with a visibl
   await page.keyboard.press("Tab"); // logo (home)
   await expectVisibleFocus(page.getByRole("link", { name: "Model Registry" }));
   const nav = page.getByRole("navigation", { name: "Main" });
-  for (const name of ["Models", "Reviews", "Audit", "API reference", "Settings"]) {
+  for (const name of ["Models", "Reviews", "Decisions", "Audit", "API reference", "Settings"]) {
     await page.keyboard.press("Tab");
     await expectVisibleFocus(nav.getByRole("link", { name }));
   }

@@ -16,6 +16,7 @@ const PAGES: { name: string; path: string }[] = [
   { name: "version-seed", path: `/models/${MODEL}/versions/${VERSION}` },
   { name: "checks", path: checksPath(STRICT) },
   { name: "audit", path: "/audit" },
+  { name: "decisions", path: "/decisions" },
   { name: "users", path: "/settings/users" },
   { name: "tokens", path: "/settings/tokens" },
   { name: "api-docs", path: "/api-docs" },
@@ -24,7 +25,7 @@ const PAGES: { name: string; path: string }[] = [
 const SCREENSHOTS = new Set(["models", "model", "version", "version-failed", "checks", "audit", "users", "tokens"]);
 // At 390 px axe runs where the narrow layout differs (menus, scroll frames, stacked rows); the rest
 // is the same markup it already judged at 1440 px.
-const AXE_AT_390 = new Set(["models", "version", "version-failed", "checks", "audit", "users", "tokens"]);
+const AXE_AT_390 = new Set(["models", "version", "version-failed", "checks", "audit", "decisions", "users", "tokens"]);
 // The API reference is thousands of elements and axe needs about a minute for all of them on a busy
 // machine: it judges the page's frame, the section list and a few operations and schemas, which use
 // every component the other operations do.

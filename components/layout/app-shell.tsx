@@ -1,6 +1,7 @@
 // The frame of every signed-in page: skip link, top navigation, user menu, main landmark.
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { can } from "@/lib/auth/permissions";
 import type { Actor } from "@/lib/auth/roles";
 import { CubeIcon } from "../ui/icons";
 import { mainNav } from "./main-nav";
@@ -20,6 +21,7 @@ export function AppShell({
   children: ReactNode;
 }) {
   const hasPassword = actor ? !("hasPassword" in actor) || actor.hasPassword !== false : true;
+  const nav = mainNav.filter((n) => !n.requires || can(actor, n.requires));
   return (
     <div className="flex min-h-screen flex-col">
       {/* Off-screen until focused (the first Tab on every page), then slides into view. */}
@@ -40,7 +42,7 @@ export function AppShell({
           {/* From md up the sections sit in the bar; below that they move into the Menu disclosure. */}
           <nav aria-label="Main" className="hidden min-w-0 flex-1 items-center md:flex">
             <ul className="flex items-center gap-6 whitespace-nowrap">
-              {mainNav.map((n) => (
+              {nav.map((n) => (
                 <li key={n.href}>
                   <NavLink href={n.href} match={n.match}>
                     {n.label}
@@ -55,7 +57,7 @@ export function AppShell({
               <UserMenu email={actor.email} role={actor.role} canManageUsers={canManageUsers} canManageWebhooks={canManageWebhooks} hasPassword={hasPassword} />
             </div>
           ) : null}
-          <MobileMenu email={actor?.email} role={actor?.role} canManageUsers={canManageUsers} canManageWebhooks={canManageWebhooks} hasPassword={hasPassword} />
+          <MobileMenu nav={nav} email={actor?.email} role={actor?.role} canManageUsers={canManageUsers} canManageWebhooks={canManageWebhooks} hasPassword={hasPassword} />
         </div>
       </header>
       <main id="main" tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 px-4 py-8 focus:outline-none sm:px-6 lg:px-8">

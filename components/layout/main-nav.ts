@@ -1,9 +1,15 @@
 // The sections in the top bar, shared by the desktop nav and the phone menu so they never disagree.
+// A section with `requires` is shown only to those the permission table allows it (the shell filters).
+import type { Action } from "@/lib/auth/permissions";
+
 export type NavMatch = "exact" | "prefix" | string[];
 
-export const mainNav: { href: string; label: string; match: NavMatch }[] = [
+export type NavItem = { href: string; label: string; match: NavMatch; requires?: Action };
+
+export const mainNav: NavItem[] = [
   { href: "/", label: "Models", match: ["/", "/models"] },
   { href: "/reviews", label: "Reviews", match: "prefix" },
+  { href: "/decisions", label: "Decisions", match: "prefix", requires: "decisions.read" },
   { href: "/audit", label: "Audit", match: "prefix" },
   { href: "/api-docs", label: "API reference", match: "prefix" },
   { href: "/settings/tokens", label: "Settings", match: ["/settings"] },

@@ -9,18 +9,21 @@ import { useEffect, useRef, useState } from "react";
 import { SignOutButton } from "../auth/sign-out-button";
 import { cn } from "../ui/cn";
 import { CloseIcon, MenuIcon } from "../ui/icons";
-import { isActive, mainNav } from "./main-nav";
+import { isActive, type NavItem } from "./main-nav";
 
 const item =
   "block rounded-md px-3 py-2.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-slate-300 dark:hover:bg-slate-800";
 
 export function MobileMenu({
+  nav,
   email,
   role,
   canManageUsers = false,
   canManageWebhooks = false,
   hasPassword = true,
 }: {
+  /** The sections this person sees (the shell filters mainNav by permission). */
+  nav: NavItem[];
   email?: string;
   role?: string;
   canManageUsers?: boolean;
@@ -72,7 +75,7 @@ export function MobileMenu({
           <>
             <nav aria-label="Main (menu)">
               <ul className="space-y-0.5">
-                {mainNav.map((n) => (
+                {nav.map((n) => (
                   <li key={n.href}>
                     <Link
                       href={n.href}

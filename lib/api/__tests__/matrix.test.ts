@@ -483,6 +483,14 @@ const actionRows: Record<string, ActionRow> = {
     args: async () => [{ model: MODEL, reason: "matrix" }],
     succeeded: (r) => r.ok === true || r.code === "no_prod",
   },
+  // The fixture decision was reported for the runnable version with its input kept in full: an
+  // allowed session's replay runs on the real ONNX model (and is audited); a refused one changes nothing.
+  replayDecisionAction: {
+    page: () => `/decisions/${fixtureDecision.id}`,
+    action: "decisions.replay",
+    args: async () => [{ id: fixtureDecision.id }],
+    succeeded: (r) => r.ok === true,
+  },
   // Last: it changes the caller's password (and ends the caller's other sessions).
   changePasswordAction: {
     page: () => "/account/password",

@@ -18,6 +18,9 @@ import { RequestPromotionForm } from "@/components/promotion/request-promotion-f
 import { RollbackForm } from "@/components/promotion/rollback-form";
 import { StageTimeline } from "@/components/promotion/stage-timeline";
 import { VersionsComparison } from "@/components/promotion/versions-comparison";
+import { DecisionsChart } from "@/components/decisions/decisions-chart";
+import { decisionsHref } from "@/components/links";
+import { countDecisionsByDay } from "@/lib/decisions/count-decisions";
 import { Digest } from "@/components/ui/digest";
 import { requestPromotionAction, rollbackAction, setOwnersAction } from "./actions";
 import { getModel, modelOwnerIds } from "@/lib/registry/models";
@@ -52,6 +55,8 @@ export default async function ModelPage({ params, searchParams }: { params: Para
     listPromotions(services.prisma, { model: name, status: "open", limit: 25 }),
     modelOwnerIds(services.prisma, name),
   ]);
+  // Auditors and admins see how much each version decided lately (one GROUP BY on an index range).
+  const decisionCounts = can(actor, "decisions.read") ? await countDecisionsByDay(services.prisma, { model: name, days: 30 }) : undefined;
   const openRows = open.items.map((r) => ({ ...r, ...describeRequest(r) }));
   const mayRollback = stages.prod !== null && can(actor, "promotion.rollback", { owners: ownerIds });
   // What an owner can move next: the newest dev version and the staging one, unless already requested.
@@ -121,6 +126,31 @@ export default async function ModelPage({ params, searchParams }: { params: Para
           <Card aria-labelledby="compare-heading">
             <CardHeader id="compare-heading" title="Versions side by side" description={`The ${stages.columns.length} newest versions: stage, the latest verdict of each check, and reported metrics (the highest of each in bold).`} />
             <VersionsComparison model={model.name} columns={stages.columns} metricNames={stages.metricNames} />
+          </Card>
+        ) : null}
+
+        {decisionCounts ? (
+          <Card aria-labelledby="model-decisions-heading">
+            <CardHeader
+              id="model-decisions-heading"
+              title="Decisions"
+              description={`Decisions per day over the last ${decisionCounts.days.length} days (UTC), by the version that made them: through predict or reported by a serving system.`}
+              actions={
+                <Link href={decisionsHref({ model: model.name })} className="rounded text-sm font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+                  Search these decisions →
+                </Link>
+              }
+            />
+            <CardBody>
+              {decisionCounts.total ? (
+                <DecisionsChart counts={decisionCounts} />
+              ) : (
+                <p className="text-sm text-slate-600 dark:text-slate-400">
+                  No decisions in the last {decisionCounts.days.length} days. They are recorded when the model is run through{" "}
+                  <code className="font-mono text-xs break-all">POST /api/v1/models/{model.name}/predict</code> or a serving system reports them.
+                </p>
+              )}
+            </CardBody>
           </Card>
         ) : null}
 
