@@ -98,6 +98,11 @@ export async function getDecision(deps: { prisma: Tx; store: ObjectStore; signer
   };
 }
 
+/** Whether a decision with this id is in the ledger (the search page's "jump to id"). */
+export async function decisionExists(db: Tx, { id }: { id: string }): Promise<boolean> {
+  return (await db.decision.findUnique({ where: { id }, select: { id: true } })) !== null;
+}
+
 /** The last stage change of a version at or before t (stage history is append-only). */
 async function lastStageEvent(db: Tx, where: { versionId: string }, t: Date) {
   return db.stageEvent.findFirst({

@@ -13,6 +13,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { CursorPagination } from "@/components/ui/pagination";
 import { requirePageActor } from "@/app/_lib/next-auth";
 import { can } from "@/lib/auth/permissions";
+import { decisionExists } from "@/lib/decisions/get-decision";
 import { listDecisions } from "@/lib/decisions/list-decisions";
 import { requestIdSchema } from "@/lib/decisions/schemas";
 import { AppError } from "@/lib/errors/app-error";
@@ -69,7 +70,7 @@ export default async function DecisionsPage({ searchParams: raw }: { searchParam
   let notFound: string | undefined;
   if (id) {
     if (!uuid.safeParse(id).success) notFound = `“${id}” is not a decision id: decision ids are UUIDs, e.g. 0195f3a2-6c1e-7b3d-9a4e-2f1c3b5d7e90.`;
-    else if (await services.prisma.decision.findUnique({ where: { id: id.toLowerCase() }, select: { id: true } })) redirect(decisionHref(id.toLowerCase()));
+    else if (await decisionExists(services.prisma, { id: id.toLowerCase() })) redirect(decisionHref(id.toLowerCase()));
     else notFound = `No decision has the id ${id}.`;
   }
   const problems: string[] = [];
