@@ -121,6 +121,12 @@ const envSchema = z.object({
   PREDICT_MAX_MODELS: z.coerce.number().int().min(1).max(1000).default(4),
   /** onnxruntime intra-op threads per session in the server process (predict, replay). */
   PREDICT_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * How long (ms) a process reuses what an alias or version resolves to for predict — the version,
+   * its owners, its security/validation verdicts. A promotion, rollback or failed rerun reaches predict
+   * within this time; 0 reads them on every request.
+   */
+  PREDICT_TARGET_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** Largest number of decisions one group-commit INSERT writes (more queued ones wait for the next). */
   DECISION_WRITE_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(5000),
 });
@@ -215,6 +221,7 @@ export type Config = {
     maxRows: number;
     maxModels: number;
     threads: number;
+    targetCacheMs: number;
     writeMaxRows: number;
   };
 };
@@ -335,6 +342,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       maxRows: e.PREDICT_MAX_ROWS,
       maxModels: e.PREDICT_MAX_MODELS,
       threads: e.PREDICT_THREADS,
+      targetCacheMs: e.PREDICT_TARGET_CACHE_MS,
       writeMaxRows: e.DECISION_WRITE_MAX_ROWS,
     },
   };

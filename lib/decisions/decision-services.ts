@@ -25,7 +25,7 @@ export function createDecisionServices(deps: { config: Config; prisma: Db; store
   return {
     ...deps,
     ledger: new DecisionLedger(deps.prisma, { maxRowsPerWrite: config.decisions.writeMaxRows }),
-    servingModels: new ServingModels(deps, { maxModels: config.decisions.maxModels, threads: config.decisions.threads }),
+    servingModels: new ServingModels(deps, { maxModels: config.decisions.maxModels, threads: config.decisions.threads, targetCacheMs: config.decisions.targetCacheMs }),
     runModel: runOnSession,
     inputKey: decisionInputKey(config),
     retention: { mode: config.decisions.retention, redactFields: config.decisions.redactFields },

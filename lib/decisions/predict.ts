@@ -9,7 +9,7 @@ import { newDecisionId } from "./decision-id.ts";
 import type { DecisionServices } from "./decision-services.ts";
 import { inputDigest, retainInput, type Row } from "./input-digest.ts";
 import type { DecisionRecord } from "./insert-decisions.ts";
-import { assertRunnable, resolveServingTarget, rowOutput, rowScore } from "./serving-models.ts";
+import { assertRunnable, rowOutput, rowScore } from "./serving-models.ts";
 import { validateRows } from "./validate-rows.ts";
 
 /** Aliases anyone who may read the model may run; every other version is its owners' (or an admin's). */
@@ -39,7 +39,7 @@ export async function predict(services: DecisionServices, opts: PredictOptions):
       { path: "rows", message: `${opts.rows.length} rows; at most ${maxRows}` },
     ]);
   const alias = opts.version === undefined ? (opts.alias ?? "prod") : undefined;
-  const target = await resolveServingTarget(services.prisma, { model: opts.model, alias, version: opts.version });
+  const target = await services.servingModels.target({ model: opts.model, alias, version: opts.version });
   if (alias === undefined || !SERVING_ALIASES.includes(alias)) assertAllowed(opts.actor, "predict.any", { owners: target.owners });
   assertRunnable(target);
 

@@ -26,7 +26,8 @@ export const MAX_REPORT_LINE_BYTES = 256 * 1024;
 export const MAX_REPORT_LINES = 100_000;
 /** A decision may be reported this far ahead of the server's clock (clock skew), no further. */
 const FUTURE_SKEW_MS = 5 * 60_000;
-const INSERT_CHUNK = 1000;
+// Small enough that a batch of 1,000 lines is several statements, so parsing overlaps inserting.
+const INSERT_CHUNK = 250;
 
 const outputSchema = boundedJsonObject()
   .describe("the model's outputs by output name, as predict answers them (e.g. {label: 1, probabilities: [0.3, 0.7]})");
@@ -81,81 +82,97 @@ export async function reportDecisions(
       let first: Date | undefined;
       let last: Date | undefined;
 
+      // One statement at a time on the transaction's connection, while the next chunk is parsed and
+      // checked: the JavaScript work (~17 ms per 1,000 lines) overlaps the INSERT (~30 ms).
+      let pending: Promise<void> | undefined;
+      const write = async (rows: { line: number; record: DecisionRecord }[]) => {
+        const inserted = await insertReportedDecisions(tx, rows.map((c) => c.record));
+        stored += inserted.size;
+        const skipped = rows.filter((c) => !inserted.has(c.record.clientId!));
+        if (skipped.length > 0) await assertSameAsStored(tx, skipped);
+      };
       const flush = async () => {
         if (chunk.length === 0) return;
-        const inserted = await insertReportedDecisions(tx, chunk.map((c) => c.record));
-        stored += inserted.size;
-        const skipped = chunk.filter((c) => !inserted.has(c.record.clientId!));
-        if (skipped.length > 0) await assertSameAsStored(tx, skipped);
+        const rows = chunk;
         chunk = [];
+        await pending;
+        pending = write(rows);
+        pending.catch(() => undefined); // surfaced where it is awaited (next flush, or the end)
       };
 
-      for await (const { line, text } of jsonLines(opts.body)) {
-        if (received >= MAX_REPORT_LINES)
-          throw new AppError("payload_too_large", "too_many_lines", `at most ${MAX_REPORT_LINES} decisions per batch; send the rest in another batch (nothing of this one was stored)`);
-        received++;
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch (error) {
-          throw lineError(line, "", `not valid JSON: ${(error as Error).message}`);
-        }
-        const parsed = reportedDecisionSchema.safeParse(value);
-        if (!parsed.success) throw lineErrors(line, parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })));
-        const d = parsed.data;
-        const at = new Date(d.at);
-        if (at.getTime() > now + FUTURE_SKEW_MS) throw lineError(line, "at", "in the future; report decisions after they are made");
+      try {
+        for await (const { line, text } of jsonLines(opts.body)) {
+          if (received >= MAX_REPORT_LINES)
+            throw new AppError("payload_too_large", "too_many_lines", `at most ${MAX_REPORT_LINES} decisions per batch; send the rest in another batch (nothing of this one was stored)`);
+          received++;
+          let value: unknown;
+          try {
+            value = JSON.parse(text);
+          } catch (error) {
+            throw lineError(line, "", `not valid JSON: ${(error as Error).message}`);
+          }
+          const parsed = reportedDecisionSchema.safeParse(value);
+          if (!parsed.success) throw lineErrors(line, parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })));
+          const d = parsed.data;
+          const at = new Date(d.at);
+          if (at.getTime() > now + FUTURE_SKEW_MS) throw lineError(line, "at", "in the future; report decisions after they are made");
 
-        let known = versions.get(d.manifestDigest);
-        if (!known) {
-          known = await findVersionByDigest(tx, d.manifestDigest, line);
-          const owners = await tx.modelOwner.findMany({ where: { modelId: known.modelId }, select: { userId: true } });
-          assertAllowed(opts.actor, "decisions.report", { owners: owners.map((o) => o.userId) });
-          versions.set(d.manifestDigest, known);
-          models.add(known.model);
+          let known = versions.get(d.manifestDigest);
+          if (!known) {
+            known = await findVersionByDigest(tx, d.manifestDigest, line);
+            const owners = await tx.modelOwner.findMany({ where: { modelId: known.modelId }, select: { userId: true } });
+            assertAllowed(opts.actor, "decisions.report", { owners: owners.map((o) => o.userId) });
+            versions.set(d.manifestDigest, known);
+            models.add(known.model);
+          }
+          if (known.schema) {
+            const problems = validateRows([d.input], known.schema, () => "input");
+            if (problems.length > 0) throw lineErrors(line, problems);
+          }
+          const digest = inputDigest(services.inputKey, d.input as Row);
+          const key = `${known.modelId}/${d.id}`;
+          const earlier = seen.get(key);
+          if (earlier !== undefined) {
+            if (!sameDecision(earlier, { manifestDigest: d.manifestDigest, at, inputDigest: digest, output: d.output }))
+              throw lineError(line, "id", `decision '${d.id}' appears earlier in this batch with different content`);
+            continue;
+          }
+          const kept = retainInput(d.input as Row, services.retention);
+          first = !first || at < first ? at : first;
+          last = !last || at > last ? at : last;
+          const record: DecisionRecord = {
+              id: newDecisionId(at),
+              at,
+              modelId: known.modelId,
+              versionId: known.versionId,
+              manifestDigest: d.manifestDigest,
+              source: "reported",
+              inputDigest: digest,
+              inputRetention: services.retention.mode,
+              input: kept.input,
+              redactedFields: kept.redactedFields,
+              output: d.output,
+              score: d.score ?? null,
+              latencyMs: d.latencyMs ?? null,
+              actorType: opts.actor.type,
+              actorId: opts.actor.id,
+              credential,
+              requestId: d.requestId ?? null,
+              clientId: d.id,
+              batchId,
+              metadata: d.metadata ?? null,
+          };
+          seen.set(key, record);
+          chunk.push({ line, record });
+          if (chunk.length >= INSERT_CHUNK) await flush();
         }
-        if (known.schema) {
-          const problems = validateRows([d.input], known.schema, () => "input");
-          if (problems.length > 0) throw lineErrors(line, problems);
-        }
-        const digest = inputDigest(services.inputKey, d.input as Row);
-        const key = `${known.modelId}/${d.id}`;
-        const earlier = seen.get(key);
-        if (earlier !== undefined) {
-          if (!sameDecision(earlier, { manifestDigest: d.manifestDigest, at, inputDigest: digest, output: d.output }))
-            throw lineError(line, "id", `decision '${d.id}' appears earlier in this batch with different content`);
-          continue;
-        }
-        const kept = retainInput(d.input as Row, services.retention);
-        first = !first || at < first ? at : first;
-        last = !last || at > last ? at : last;
-        const record: DecisionRecord = {
-            id: newDecisionId(at),
-            at,
-            modelId: known.modelId,
-            versionId: known.versionId,
-            manifestDigest: d.manifestDigest,
-            source: "reported",
-            inputDigest: digest,
-            inputRetention: services.retention.mode,
-            input: kept.input,
-            redactedFields: kept.redactedFields,
-            output: d.output,
-            score: d.score ?? null,
-            latencyMs: d.latencyMs ?? null,
-            actorType: opts.actor.type,
-            actorId: opts.actor.id,
-            credential,
-            requestId: d.requestId ?? null,
-            clientId: d.id,
-            batchId,
-            metadata: d.metadata ?? null,
-        };
-        seen.set(key, record);
-        chunk.push({ line, record });
-        if (chunk.length >= INSERT_CHUNK) await flush();
+      } catch (error) {
+        // The statement in flight finishes before the transaction is rolled back.
+        await pending?.catch(() => undefined);
+        throw error;
       }
       await flush();
+      await pending;
       if (received === 0) throw unprocessable("empty_batch", "the body holds no decisions (one JSON object per line)");
 
       await recordAuditEvent(tx, {

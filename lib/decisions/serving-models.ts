@@ -3,7 +3,7 @@
 // pay the runtime's lazy initialisation, and kept while it is among the most recently used.
 // A version is immutable, so what is cached per version (manifest, schema, session) never goes stale;
 // what may change — which version an alias points at, the checks' verdicts, the owners — is read from
-// the database on every request (resolveServingTarget).
+// the database (resolveServingTarget), reused for at most PREDICT_TARGET_CACHE_MS.
 import type { Readable } from "node:stream";
 import { ModelRunError } from "../checks/model/model-run-error.ts";
 import type { LoadedModel, Predictions } from "../checks/types.ts";
@@ -84,8 +84,11 @@ export type Runnable = {
 export type ModelRunner = (runnable: Runnable, rows: readonly Row[]) => Promise<Predictions>;
 export const runOnSession: ModelRunner = (runnable, rows) => runnable.run(rows);
 
+const MAX_CACHED_TARGETS = 1000;
+
 export class ServingModels {
   private readonly loaded = new Map<string, Promise<Runnable>>();
+  private readonly targets = new Map<string, { until: number; target: Promise<ServingTarget> }>();
 
   // onnxruntime's native library is loaded on the first predict or replay, not at start: a registry
   // that never serves a model does not carry it (measured in bench/RESULTS.md, server RSS at rest).
@@ -93,8 +96,28 @@ export class ServingModels {
 
   constructor(
     private readonly deps: { prisma: Tx; store: ObjectStore },
-    private readonly options: { maxModels: number; threads: number },
+    private readonly options: { maxModels: number; threads: number; targetCacheMs: number },
   ) {}
+
+  /**
+   * resolveServingTarget, reused for targetCacheMs (PREDICT_TARGET_CACHE_MS): one database round trip
+   * less per predict, measured as the largest cost after the socket writes (bench/RESULTS.md). The
+   * decision always records the version that actually ran, so the ledger stays true either way.
+   */
+  target(where: { model: string; alias?: string; version?: string }): Promise<ServingTarget> {
+    const ttl = this.options.targetCacheMs;
+    if (ttl <= 0) return resolveServingTarget(this.deps.prisma, where);
+    const key = where.version !== undefined ? `${where.model}\u0000v\u0000${where.version}` : `${where.model}\u0000a\u0000${where.alias ?? "prod"}`;
+    const now = Date.now();
+    const cached = this.targets.get(key);
+    if (cached && cached.until > now) return cached.target;
+    const target = resolveServingTarget(this.deps.prisma, where);
+    this.targets.set(key, { until: now + ttl, target });
+    // Failures (unknown model or alias) are not kept: the next request asks again.
+    target.catch(() => this.targets.get(key)?.target === target && this.targets.delete(key));
+    if (this.targets.size > MAX_CACHED_TARGETS) this.targets.delete(this.targets.keys().next().value as string);
+    return target;
+  }
 
   private loadRuntime() {
     return (this.runtime ??= import("../checks/model/load-model.ts").then((runtime) => {

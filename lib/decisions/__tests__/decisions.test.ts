@@ -33,6 +33,8 @@ import { reportDecisions } from "../report-decisions.ts";
 import { createReplayJob } from "../create-replay-job.ts";
 import { getReplayJob } from "../get-replay-job.ts";
 import { runNextReplayJob } from "../run-replay-jobs.ts";
+import { ServingModels } from "../serving-models.ts";
+import { rerunChecks } from "../../checks/request-checks.ts";
 
 let db: TestDatabase;
 let services: Services;
@@ -76,7 +78,7 @@ const jsonl = (lines: unknown[]) => Readable.from([lines.map((l) => (typeof l ==
 beforeAll(async () => {
   db = await createTestDatabase();
   dataDir = mkdtempSync(path.join(os.tmpdir(), "registry-decisions-"));
-  const config = parseConfig({ DATA_DIR: dataDir, ...(db.url ? { DATABASE_URL: db.url } : {}), REGISTRY_ADMIN_PASSWORD: "admin-password-for-tests", CHECK_WORKER_IN_PROCESS: "false", LOG_LEVEL: "warn" });
+  const config = parseConfig({ DATA_DIR: dataDir, ...(db.url ? { DATABASE_URL: db.url } : {}), REGISTRY_ADMIN_PASSWORD: "admin-password-for-tests", CHECK_WORKER_IN_PROCESS: "false", LOG_LEVEL: "warn", PREDICT_TARGET_CACHE_MS: "0" });
   await db.prisma.$disconnect();
   services = await createServices(config, { announce: false, worker: false });
   await person("owner", "contributor");
@@ -237,6 +239,23 @@ describe("lineage as of the decision", () => {
     const d3 = (await predict(services.decisions, { actor: people.viewer!, model: "lineage", rows: [{ score_a: 0.7, score_b: 0.2 }] })).decisions[0]!;
     expect((await getDecision(services, { id: d3.id })).decision.version).toBe("1.0.0");
     expect((await refused(getDecision(services, { id: "0190a6f0-0000-7000-8000-000000000000" }))).code).toBe("decision_not_found");
+  });
+});
+
+describe("the serving target cache (PREDICT_TARGET_CACHE_MS)", () => {
+  it("reuses what prod resolves to for its time, then sees a failed rerun and refuses", async () => {
+    const cached = { ...services.decisions, servingModels: new ServingModels(services, { maxModels: 2, threads: 1, targetCacheMs: 1500 }) };
+    const row = [{ score_a: 0.5, score_b: 0.5 }];
+    expect((await predict(cached, { actor: people.viewer!, model: "lineage", rows: row })).version).toBe("1.0.0");
+    await rerunChecks(services.prisma, { actor: people.owner!, model: "lineage", version: "1.0.0", kinds: ["security"], onChecksChanged: services.onChecksChanged });
+    const v1 = await services.prisma.modelVersion.findFirstOrThrow({ where: { version: "1.0.0", model: { name: "lineage" } } });
+    await finishChecks(services, v1.id, { security: "fail" });
+    // Within the cache time the process still serves what it resolved (and records that version)…
+    expect((await predict(cached, { actor: people.viewer!, model: "lineage", rows: row })).version).toBe("1.0.0");
+    // …without it (and after it) the failed check is seen at once.
+    expect((await refused(predict(services.decisions, { actor: people.viewer!, model: "lineage", rows: row }))).code).toBe("checks_not_passed");
+    await new Promise((r) => setTimeout(r, 1600));
+    expect((await refused(predict(cached, { actor: people.viewer!, model: "lineage", rows: row }))).code).toBe("checks_not_passed");
   });
 });
 
