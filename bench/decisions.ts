@@ -233,7 +233,7 @@ async function measureLookups(app: AppServer, setup: Setup, client: pg.Client, r
     log(`decisions: seeded ${to.toLocaleString("en-US")} rows (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
   // A settled table, as a ledger that grew over months is: autovacuum would otherwise start on the
-  // fresh 10 M rows during the measurement (measured: it doubled the p95 of the first run).
+  // fresh 10 M rows during the measurement.
   await client.query(`VACUUM (ANALYZE) "Decision"`);
   await client.query(`CHECKPOINT`);
   const seedSeconds = (performance.now() - started) / 1000;

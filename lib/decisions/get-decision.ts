@@ -14,25 +14,15 @@ import { decisionSelect, toDecisionView, type DecisionLineage, type ReplayView }
 
 export async function getDecision(deps: { prisma: Tx; store: ObjectStore; signer: Signer }, { id }: { id: string }): Promise<DecisionLineage> {
   const db = deps.prisma;
-  const row = await db.decision.findUnique({ where: { id }, select: { ...decisionSelect, versionId: true, modelId: true } });
+  const row = await db.decision.findUnique({
+    where: { id },
+    select: { ...decisionSelect, versionId: true, modelId: true, version: { select: { version: true, stage: true, model: { select: { name: true } } } } },
+  });
   if (!row) throw notFound("decision_not_found", `no decision with id ${id}`);
   const t = row.at;
 
-  const [version, stageEvent, prodEvent, runs, replays, emails] = await Promise.all([
-    db.modelVersion.findUniqueOrThrow({
-      where: { id: row.versionId },
-      select: {
-        version: true,
-        manifest: true,
-        manifestDigest: true,
-        signature: true,
-        stage: true,
-        createdAt: true,
-        createdBy: { select: { email: true } },
-        model: { select: { name: true } },
-        files: { select: { path: true, blobDigest: true, size: true, role: true }, orderBy: { path: "asc" } },
-      },
-    }),
+  const [fixed, stageEvent, prodEvent, runs, replays, emails] = await Promise.all([
+    immutableParts(deps, row.versionId),
     lastStageEvent(db, { versionId: row.versionId }, t),
     db.stageEvent.findFirst({
       where: { modelId: row.modelId, toStage: "prod", at: { lte: t } },
@@ -57,28 +47,12 @@ export async function getDecision(deps: { prisma: Tx; store: ObjectStore; signer
   }
   const promotion = stage && stage !== "dev" && stage !== "archived" ? await promotionInto(db, row.versionId, stage, t) : null;
 
-  const manifest = version.manifest as Manifest;
-  const files = version.files.map((f) => ({ path: f.path, sha256: f.blobDigest, size: Number(f.size), role: f.role }));
-  const sig = signatureStatus({ model: version.model.name, version: version.version, signature: version.signature, manifestDigest: version.manifestDigest, files }, deps.signer);
-  const cardFile = version.files.find((f) => f.role === "card");
-  const card = cardFile ? await readCardText(deps.store, { sha256: cardFile.blobDigest, size: Number(cardFile.size) }).catch(() => null) : null;
   const seen = new Set<string>();
   const checks = runs.filter((r) => !seen.has(r.kind) && seen.add(r.kind));
 
   return {
     decision: toDecisionView(row, emails),
-    version: {
-      model: version.model.name,
-      version: version.version,
-      manifestDigest: version.manifestDigest,
-      createdAt: version.createdAt.toISOString(),
-      uploadedBy: version.createdBy?.email ?? null,
-      artifact: { path: manifest.artifact.path, format: manifest.artifact.format, sha256: files.find((f) => f.path === manifest.artifact.path)?.sha256 ?? null },
-      files,
-      signature: sig.state === "verified" ? { state: "verified", keyId: sig.keyId } : sig.state === "invalid" ? { state: "invalid", keyId: sig.keyId, reason: sig.reason } : { state: "unsigned" },
-      card: card ? { text: card.text, truncated: card.truncated } : null,
-      stageNow: version.stage === "none" ? "dev" : version.stage,
-    },
+    version: { ...fixed, stageNow: row.version.stage === "none" ? "dev" : row.version.stage },
     asOf: {
       at: t.toISOString(),
       stage: stage === "none" ? "dev" : stage,
@@ -101,6 +75,61 @@ export async function getDecision(deps: { prisma: Tx; store: ObjectStore; signer
 /** Whether a decision with this id is in the ledger (the search page's "jump to id"). */
 export async function decisionExists(db: Tx, { id }: { id: string }): Promise<boolean> {
   return (await db.decision.findUnique({ where: { id }, select: { id: true } })) !== null;
+}
+
+type ImmutableParts = Omit<DecisionLineage["version"], "stageNow">;
+
+// What a version's lineage shows that never changes — its digests, files, card, and its signature
+// checked with this process's key — kept for the most recently looked-up versions: an auditor paging
+// through one model's decisions would otherwise re-read the card and re-verify the signature each time.
+const MAX_CACHED_VERSIONS = 32;
+const immutableCache = new Map<string, Promise<ImmutableParts>>();
+
+function immutableParts(deps: { prisma: Tx; store: ObjectStore; signer: Signer }, versionId: string): Promise<ImmutableParts> {
+  const key = `${deps.signer.keyId}/${versionId}`;
+  let entry = immutableCache.get(key);
+  if (entry) {
+    immutableCache.delete(key);
+    immutableCache.set(key, entry);
+    return entry;
+  }
+  entry = loadImmutableParts(deps, versionId);
+  immutableCache.set(key, entry);
+  entry.catch(() => immutableCache.get(key) === entry && immutableCache.delete(key));
+  if (immutableCache.size > MAX_CACHED_VERSIONS) immutableCache.delete(immutableCache.keys().next().value as string);
+  return entry;
+}
+
+async function loadImmutableParts(deps: { prisma: Tx; store: ObjectStore; signer: Signer }, versionId: string): Promise<ImmutableParts> {
+  const version = await deps.prisma.modelVersion.findUniqueOrThrow({
+    where: { id: versionId },
+    select: {
+      version: true,
+      manifest: true,
+      manifestDigest: true,
+      signature: true,
+      createdAt: true,
+      createdBy: { select: { email: true } },
+      model: { select: { name: true } },
+      files: { select: { path: true, blobDigest: true, size: true, role: true }, orderBy: { path: "asc" } },
+    },
+  });
+  const manifest = version.manifest as Manifest;
+  const files = version.files.map((f) => ({ path: f.path, sha256: f.blobDigest, size: Number(f.size), role: f.role }));
+  const sig = signatureStatus({ model: version.model.name, version: version.version, signature: version.signature, manifestDigest: version.manifestDigest, files }, deps.signer);
+  const cardFile = version.files.find((f) => f.role === "card");
+  const card = cardFile ? await readCardText(deps.store, { sha256: cardFile.blobDigest, size: Number(cardFile.size) }).catch(() => null) : null;
+  return {
+    model: version.model.name,
+    version: version.version,
+    manifestDigest: version.manifestDigest,
+    createdAt: version.createdAt.toISOString(),
+    uploadedBy: version.createdBy?.email ?? null,
+    artifact: { path: manifest.artifact.path, format: manifest.artifact.format, sha256: files.find((f) => f.path === manifest.artifact.path)?.sha256 ?? null },
+    files,
+    signature: sig.state === "verified" ? { state: "verified", keyId: sig.keyId } : sig.state === "invalid" ? { state: "invalid", keyId: sig.keyId, reason: sig.reason } : { state: "unsigned" },
+    card: card ? { text: card.text, truncated: card.truncated } : null,
+  };
 }
 
 /** The last stage change of a version at or before t (stage history is append-only). */
