@@ -17,14 +17,18 @@ import {
   formatLineage,
   formatPrediction,
   formatReplay,
+  formatReplayJob,
   formatReport,
   getDecision,
+  getReplayJob,
   listDecisions,
   openDecisionLines,
   parseJsonObject,
   predictRows,
   readRows,
   replayDecision,
+  replayJobReproduced,
+  replayRange,
   replayReproduced,
   reportDecisionLines,
 } from "./decisions.ts";
@@ -294,6 +298,35 @@ Options:
   --json                  print the server's JSON (exit code unchanged)`,
     options: { input: { type: "string" }, json: { type: "boolean" } },
     run: runDecisionsReplay,
+  },
+  "decisions replay-range": {
+    usage: "decisions replay-range --model <name> [--version <version>] [--from <iso>] [--to <iso>] [--wait] [--json]",
+    summary: "replay every decision of a model (or version) in a time range as a durable job; --wait for its report",
+    help: `Queues a bulk replay (POST /api/v1/replay-jobs): the registry's workers replay the decisions in
+time order on their exact versions (each verified first) and count the outcomes. Without --wait it
+prints the queued job (see \`decisions replay-status <job-id>\`); with --wait it polls until the job
+ends and prints the report. Exit 0 when every decision reproduced (identical or within tolerance), 1
+when any differs or could not be replayed, or the job failed.
+
+Options:
+  --model <name>       the model (required)
+  --version <version>  only this version's decisions
+  --from <iso>         decisions at or after this time;  --to <iso>  decisions before this time
+  --wait               poll until the job ends and print its report
+  --json               print the server's JSON (exit code unchanged)`,
+    options: { model: { type: "string" }, version: { type: "string" }, from: { type: "string" }, to: { type: "string" }, wait: { type: "boolean" }, json: { type: "boolean" } },
+    run: runDecisionsReplayRange,
+  },
+  "decisions replay-status": {
+    usage: "decisions replay-status <job-id> [--json]",
+    summary: "a bulk replay's progress and report",
+    help: `Prints a replay job's status, counts by outcome and its first differences. Exit 0 when it finished
+and every decision reproduced, 1 otherwise (still running, differences, or failed).
+
+Options:
+  --json  print the server's JSON (exit code unchanged)`,
+    options: { json: { type: "boolean" } },
+    run: runDecisionsReplayStatus,
   },
   gc: {
     usage: "gc [--grace 24h] [--dry-run] [--json]",
@@ -620,6 +653,28 @@ async function runDecisionsGet({ positionals, values, io, client }: Context): Pr
   const lineage = await getDecision(client(), id);
   io.stdout.write(values.json ? JSON.stringify(lineage, null, 2) + "\n" : formatLineage(lineage));
   return 0;
+}
+
+async function runDecisionsReplayRange({ positionals, values, io, client }: Context): Promise<number> {
+  if (positionals.length) throw new UsageError(`unexpected argument(s): ${positionals.join(" ")}`, "decisions replay-range");
+  const model = values.model as string | undefined;
+  if (!model) throw new UsageError("--model is required", "decisions replay-range");
+  const job = await replayRange(
+    client(),
+    { model, version: values.version as string | undefined, from: values.from as string | undefined, to: values.to as string | undefined },
+    { wait: values.wait === true, onProgress: (j) => io.stderr.write(`replay job ${j.id}: ${j.status}, ${j.processed}${j.total !== null ? ` of ${j.total}` : ""}\n`) },
+  );
+  io.stdout.write(values.json ? JSON.stringify(job, null, 2) + "\n" : formatReplayJob(job));
+  if (values.wait !== true) return 0;
+  return replayJobReproduced(job) ? 0 : 1;
+}
+
+async function runDecisionsReplayStatus({ positionals, values, io, client }: Context): Promise<number> {
+  const [id, ...extra] = positionals;
+  if (!id || extra.length) throw new UsageError("decisions replay-status needs exactly one job id", "decisions replay-status");
+  const job = await getReplayJob(client(), id);
+  io.stdout.write(values.json ? JSON.stringify(job, null, 2) + "\n" : formatReplayJob(job));
+  return replayJobReproduced(job) ? 0 : 1;
 }
 
 async function runDecisionsReplay({ positionals, values, io, client }: Context): Promise<number> {

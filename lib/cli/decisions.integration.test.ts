@@ -297,6 +297,25 @@ describe("decisions replay and get", () => {
     expect((await cli(["decisions", "get", "0190c0de-0000-7000-8000-000000000000"])).stderr).toMatch(/HTTP 404 decision_not_found/);
     expect((await cli(["decisions", "get"])).code).toBe(2);
   });
+
+  it("replays a time range as a job and waits for its report: exit 0 when all reproduce, 1 when any differs", async () => {
+    const at = JSON.parse((await cli(["decisions", "get", predicted, "--json"])).stdout).decision.at as string;
+    const next = new Date(new Date(at).getTime() + 1).toISOString();
+    const one = await cli(["decisions", "replay-range", "--model", MODEL, "--version", "1.0.0", "--from", at, "--to", next, "--wait"]);
+    expect(one.code, one.stdout + one.stderr).toBe(0);
+    expect(one.stdout).toMatch(/^replay job \S+: finished$/m);
+    expect(one.stdout).toMatch(/^outcomes:\s+identical [1-9]\d* · within tolerance 0 · differs 0 · not replayable 0$/m);
+    // The whole model includes reported decisions whose recorded outputs this version does not give.
+    const all = await cli(["decisions", "replay-range", "--model", MODEL, "--wait", "--json"]);
+    expect(all.code).toBe(1);
+    const job = JSON.parse(all.stdout);
+    expect(job.status).toBe("finished");
+    expect(job.counts.differs).toBeGreaterThan(0);
+    expect(job.differences[0]).toMatchObject({ outcome: "differs", version: "1.0.0" });
+    const status = await cli(["decisions", "replay-status", job.id]);
+    expect([status.code, status.stdout]).toEqual([1, expect.stringMatching(new RegExp(`^replay job ${job.id}: finished$`, "m"))]);
+    expect((await cli(["decisions", "replay-range", "--version", "1.0.0"])).code).toBe(2);
+  }, 120_000);
 });
 
 describe("decisions on prod", () => {

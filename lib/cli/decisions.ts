@@ -2,7 +2,7 @@
 // reading the decisions ledger from a terminal or a script. The registry validates, runs, records and
 // compares; these read the caller's input, send it, and print what came back.
 import { open, readFile } from "node:fs/promises";
-import type { DecisionLineage, DecisionView, ReplayResult } from "../decisions/views.ts";
+import type { DecisionLineage, DecisionView, ReplayJobView, ReplayResult } from "../decisions/views.ts";
 import { MAX_JSON_BODY_BYTES } from "../http/json-body.ts";
 import { CommandFailure, UsageError } from "./errors.ts";
 import { formatTable } from "./format.ts";
@@ -172,6 +172,40 @@ export const getDecision = (client: RegistryClient, id: string) => client.reques
 
 export const replayDecision = (client: RegistryClient, id: string, input?: Record<string, unknown>) =>
   client.requestJson<ReplayResult>("POST", `/api/v1/decisions/${encodeURIComponent(id)}/replay`, { json: input ? { input } : {} });
+
+/** Queues a bulk replay (POST /api/v1/replay-jobs); with `wait`, polls it until it ends. */
+export async function replayRange(
+  client: RegistryClient,
+  filter: { model: string; version?: string; from?: string; to?: string },
+  opts: { wait: boolean; pollMs?: number; onProgress?: (job: ReplayJobView) => void },
+): Promise<ReplayJobView> {
+  let job = await client.requestJson<ReplayJobView>("POST", "/api/v1/replay-jobs", { json: filter });
+  while (opts.wait && (job.status === "queued" || job.status === "running")) {
+    opts.onProgress?.(job);
+    await new Promise((resolve) => setTimeout(resolve, opts.pollMs ?? 1000));
+    job = await getReplayJob(client, job.id);
+  }
+  return job;
+}
+
+export const getReplayJob = (client: RegistryClient, id: string) => client.requestJson<ReplayJobView>("GET", `/api/v1/replay-jobs/${encodeURIComponent(id)}`);
+
+/** A finished job whose every decision replayed identically or within tolerance. */
+export const replayJobReproduced = (job: ReplayJobView) => job.status === "finished" && job.counts.differs === 0 && job.counts.not_replayable === 0;
+
+export function formatReplayJob(job: ReplayJobView): string {
+  const f = job.filter;
+  const lines = [
+    `replay job ${job.id}: ${job.status}`,
+    `selection:  ${f.model}${f.version ? `@${f.version}` : ""}${f.from ? ` from ${f.from}` : ""}${f.to ? ` before ${f.to}` : ""}`,
+    `processed:  ${job.processed}${job.total !== null ? ` of ${job.total}` : ""}`,
+    `outcomes:   identical ${job.counts.identical} · within tolerance ${job.counts.within_tolerance} · differs ${job.counts.differs} · not replayable ${job.counts.not_replayable}`,
+  ];
+  if (job.error) lines.push(`error:      ${job.error}`);
+  for (const d of job.differences)
+    lines.push(`  ${d.outcome === "differs" ? "differs       " : "not replayable"} ${d.decisionId} (${d.version})${d.reason ? `: ${d.reason}` : d.maxAbsDiff != null ? `: max |diff| ${short(d.maxAbsDiff)}` : ""}`);
+  return lines.join("\n") + "\n";
+}
 
 /** What a script may rely on: the replay reproduced the decision (exactly, or within the version's tolerances). */
 export const replayReproduced = (r: ReplayResult) => r.replay.outcome !== "differs";
