@@ -1,6 +1,7 @@
 // zod schemas of the decisions API's inputs, shared by the endpoint table (lib/api) and the services.
 import { z } from "zod";
 import { freeFormProblems } from "../registry/free-form.ts";
+import { refuseUnstorable } from "../schemas/storable-text.ts";
 
 /** Printable text without control characters (request ids and client ids end up in logs and headers). */
 const printable = (max: number) =>
@@ -9,42 +10,6 @@ const printable = (max: number) =>
     .min(1)
     .max(max)
     .regex(/^[^\u0000-\u001f\u007f]*$/, "control characters are not allowed");
-
-/** Text Postgres cannot store in jsonb: U+0000, and UTF-16 surrogates without their pair. */
-const unstorable = (text: string) => text.includes("\u0000") || !text.isWellFormed();
-
-/**
- * Paths of strings (and keys) Postgres cannot store in jsonb — it would fail the write after the
- * model ran, a 500 for the client's input — so they are refused at the boundary instead.
- */
-export function unstorablePaths(root: unknown): (string | number)[][] {
-  const out: (string | number)[][] = [];
-  // Iterative, and not below 64 levels (deeper values are refused as too deep anyway): a client's
-  // 5,000-level array must not overflow the stack.
-  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
-  while (stack.length > 0 && out.length < 10) {
-    const { value, path } = stack.pop()!;
-    if (typeof value === "string") {
-      if (unstorable(value)) out.push(path);
-    } else if (value && typeof value === "object" && path.length < 64) {
-      for (const [k, v] of Object.entries(value)) {
-        if (!Array.isArray(value) && unstorable(k)) out.push([...path, k]);
-        stack.push({ value: v, path: [...path, Array.isArray(value) ? Number(k) : k] });
-      }
-    }
-  }
-  return out;
-}
-
-export const UNSTORABLE_TEXT = "NUL characters (U+0000) and unpaired UTF-16 surrogates cannot be stored";
-
-/** A zod refinement: no unstorable text in any string or key. */
-export function refuseUnstorable(value: unknown, ctx: z.RefinementCtx): void {
-  for (const path of unstorablePaths(value)) ctx.addIssue({ code: "custom", path, message: UNSTORABLE_TEXT });
-}
-
-/** Whether one string can be stored (validate-rows checks category values with it). */
-export const isStorableText = (text: string): boolean => !unstorable(text);
 
 /** A JSON object within the free-form limits (depth, keys, sizes) whose text Postgres can store. */
 export const boundedJsonObject = () =>

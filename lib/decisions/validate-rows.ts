@@ -6,7 +6,7 @@
 import type { FieldError } from "../errors/app-error.ts";
 import type { Manifest } from "../registry/envelope.ts";
 import type { Row } from "./input-digest.ts";
-import { isStorableText, UNSTORABLE_TEXT } from "./schemas.ts";
+import { isStorableText, UNSTORABLE_TEXT } from "../schemas/storable-text.ts";
 
 type InputSchema = NonNullable<Manifest["inputSchema"]>;
 type Feature = InputSchema["features"][number];

@@ -1,6 +1,7 @@
 // Reading a JSON request body with a size limit, from a Node stream.
 import type { Readable } from "node:stream";
-import { AppError, badRequest } from "../errors/app-error.ts";
+import { AppError, badRequest, unprocessable } from "../errors/app-error.ts";
+import { UNSTORABLE_TEXT, unstorablePaths } from "../schemas/storable-text.ts";
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
@@ -16,11 +17,20 @@ export async function readJsonBody(body: Readable, contentType: string | undefin
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString("utf8");
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw badRequest("malformed_json", `the body is not valid JSON: ${(error as Error).message}`);
   }
+  const unstorable = unstorablePaths(value);
+  if (unstorable.length > 0)
+    throw unprocessable(
+      "unstorable_text",
+      `the body holds text that cannot be stored: ${UNSTORABLE_TEXT}`,
+      unstorable.map((path) => ({ path: ["body", ...path].join("."), message: UNSTORABLE_TEXT })),
+    );
+  return value;
 }
 
 const tooLarge = () => new AppError("payload_too_large", "body_too_large", `JSON bodies are limited to ${MAX_JSON_BODY_BYTES} bytes`);

@@ -124,3 +124,18 @@ describe("ledger, lineage and replay over HTTP", () => {
     expect((await call("POST", "/api/v1/replay-jobs", { model: "dec-api", from: "2026-12-02T00:00:00Z", to: "2026-12-01T00:00:00Z" })).status).toBe(400);
   });
 });
+
+describe("text Postgres cannot store, anywhere in the API", () => {
+  it("is a 422 naming the field for JSON bodies and manifest.json, never a 500", async () => {
+    const model = await call("POST", "/api/v1/models", { name: "nul-model", description: "x\u0000y" });
+    expect([model.status, model.body.code, model.body.errors[0].path]).toEqual([422, "unstorable_text", "body.description"]);
+    const patch = await call("PATCH", "/api/v1/models/dec-api", { tags: ["ok", "\ud800"] });
+    expect([patch.status, patch.body.errors[0].path]).toEqual([422, "body.tags.1"]);
+    const env = sampleEnvelope("dec-api", "9.9.9", { rows: 10 });
+    (env.manifest as Record<string, unknown>).metadata = { team: "a\u0000b" };
+    const upload = await fetch(`${app.url}/api/v1/models/dec-api/versions`, { method: "POST", headers: { authorization: `Bearer ${TEST_BOOTSTRAP_TOKEN}` }, body: envelopeForm(env.manifest, env.files) });
+    const body = (await upload.json()) as Json;
+    expect([upload.status, body.code, body.errors[0].path]).toEqual([422, "invalid_manifest", "manifest.metadata.team"]);
+    expect((await call("GET", "/api/v1/models/dec-api/versions/9.9.9")).status).toBe(404);
+  });
+});
