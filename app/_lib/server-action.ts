@@ -7,7 +7,7 @@ import { getPageActor } from "@/app/_lib/next-auth";
 import { authorize, type Action } from "@/lib/auth/permissions";
 import type { SessionActor } from "@/lib/auth/sessions";
 import { AppError } from "@/lib/errors/app-error";
-import { UNSTORABLE_TEXT, unstorablePaths } from "@/lib/schemas/storable-text";
+import { UNSTORABLE_TEXT, unstorableMessage, unstorablePaths } from "@/lib/schemas/storable-text";
 import { getServices, type Services } from "@/lib/server/services";
 
 export type ActionFailure = { ok: false; code: string; message: string; fieldErrors?: Record<string, string> };
@@ -37,7 +37,7 @@ export function serverAction<S extends z.ZodType, T extends object>(def: ServerA
     }
     const unstorable = unstorablePaths(parsed.data);
     if (unstorable.length > 0)
-      return { ok: false, code: "unstorable_text", message: sentence(UNSTORABLE_TEXT), fieldErrors: Object.fromEntries(unstorable.map((p) => [p.join("."), UNSTORABLE_TEXT])) };
+      return { ok: false, code: "unstorable_text", message: sentence(UNSTORABLE_TEXT), fieldErrors: Object.fromEntries(unstorable.map((p) => [p.join("."), unstorableMessage(p)])) };
     try {
       return { ok: true, ...(await def.run({ actor, input: parsed.data, services: await getServices() })) };
     } catch (error) {

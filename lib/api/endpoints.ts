@@ -726,10 +726,11 @@ export const endpoints = {
       },
       ...common,
       403: problem("A decision's model is not one you own (not_model_owner)"),
-      409: problem("A decision id was already reported with different content (decision_id_reused)"),
+      409: problem("A decision id was already reported with different content (decision_id_reused), or a concurrent batch with the same ids won (concurrent_batch: send again)"),
       413: problem("A line longer than 256 KiB or more than 100,000 lines"),
       415: problem("Not JSON lines"),
       422: problem("A bad line (invalid_decision_line): nothing of the batch was stored"),
+      503: problem("Too many report batches in progress on this server (reports_busy), or no free database connection; retry after Retry-After"),
     },
   }),
   listDecisions: defineEndpoint({

@@ -18,6 +18,8 @@ export type DecisionServices = {
   runModel: ModelRunner;
   inputKey: Buffer;
   retention: RetentionSetting;
+  /** Report batches in progress in this process, and how many may be (each holds a connection while its body arrives). */
+  reportSlots: { inUse: number; max: number };
 };
 
 export function createDecisionServices(deps: { config: Config; prisma: Db; store: ObjectStore; signer: Signer }): DecisionServices {
@@ -29,5 +31,6 @@ export function createDecisionServices(deps: { config: Config; prisma: Db; store
     runModel: runOnSession,
     inputKey: decisionInputKey(config),
     retention: { mode: config.decisions.retention, redactFields: config.decisions.redactFields },
+    reportSlots: { inUse: 0, max: config.database.kind === "postgres" ? Math.max(1, Math.floor(config.database.poolSize / 4)) : 1 },
   };
 }

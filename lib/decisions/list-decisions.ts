@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Tx } from "../db/types.ts";
 import { badRequest, notFound } from "../errors/app-error.ts";
 import { decodeCursor, encodeCursor, paginationQuery, type Page } from "../http/pagination.ts";
+import { isStorableText, UNSTORABLE_TEXT } from "../schemas/storable-text.ts";
 import { lowestIdAt } from "./decision-id.ts";
 import { requestIdSchema } from "./schemas.ts";
 import { decisionSelect, toDecisionView, type DecisionView } from "./views.ts";
@@ -22,6 +23,10 @@ export const listDecisionsQuery = paginationQuery
 export type ListDecisionsQuery = z.output<typeof listDecisionsQuery>;
 
 export async function listDecisions(db: Tx, query: ListDecisionsQuery): Promise<Page<DecisionView>> {
+  // The pages pass their query string here unchecked by the API's zod schema.
+  for (const [field, value] of [["model", query.model], ["version", query.version], ["requestId", query.requestId]] as const)
+    if (value !== undefined && !isStorableText(value)) throw badRequest("invalid_query", `${field}: ${UNSTORABLE_TEXT}`, [{ path: field, message: UNSTORABLE_TEXT }]);
+  if (query.version && !query.model) throw badRequest("invalid_query", "version needs model", [{ path: "version", message: "version needs model" }]);
   let modelId: string | undefined;
   let versionId: string | undefined;
   if (query.model) {
@@ -38,7 +43,7 @@ export async function listDecisions(db: Tx, query: ListDecisionsQuery): Promise<
   const to = query.to ? new Date(query.to) : undefined;
   if (from && to && from > to) throw badRequest("invalid_query", "from is after to", [{ path: "from", message: "after to" }]);
   const before = query.cursor ? decodeCursor(query.cursor, ["id"]).id : undefined;
-  if (before !== undefined && !/^[0-9a-f-]{36}$/.test(before)) throw badRequest("invalid_cursor", "the cursor is not one this API returned");
+  if (before !== undefined && !UUID.test(before)) throw badRequest("invalid_cursor", "the cursor is not one this API returned");
 
   const idBounds = {
     ...(from ? { gte: lowestIdAt(from) } : {}),

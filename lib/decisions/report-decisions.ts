@@ -10,15 +10,17 @@ import { recordAuditEvent } from "../audit/record-event.ts";
 import { credentialOf } from "../audit/credential.ts";
 import { assertAllowed } from "../auth/permissions.ts";
 import type { Actor } from "../auth/roles.ts";
+import { isDeadlock, isTransactionStartTimeout } from "../db/errors.ts";
 import type { Tx } from "../db/types.ts";
 import { AppError, conflict, unprocessable, type FieldError } from "../errors/app-error.ts";
 import { canonicalJson } from "../integrity/canonical-json.ts";
+import { unstorableMessage, unstorablePaths } from "../schemas/storable-text.ts";
 import type { Manifest } from "../registry/envelope.ts";
 import { newDecisionId } from "./decision-id.ts";
 import type { DecisionServices } from "./decision-services.ts";
 import { inputDigest, retainInput, type Row } from "./input-digest.ts";
 import { insertReportedDecisions, type DecisionRecord } from "./insert-decisions.ts";
-import { boundedJsonObject, metadataSchema, requestIdSchema } from "./schemas.ts";
+import { boundedJsonObject, metadataSchema, printable, requestIdSchema } from "./schemas.ts";
 import { validateRows } from "./validate-rows.ts";
 
 export const REPORT_MEDIA_TYPES = ["application/x-ndjson", "application/jsonl", "application/json-lines"];
@@ -34,18 +36,17 @@ const outputSchema = boundedJsonObject()
 
 export const reportedDecisionSchema = z
   .strictObject({
-    id: z
-      .string()
-      .min(1)
-      .max(200)
-      .regex(/^[^\u0000-\u001f\u007f]*$/, "control characters are not allowed")
+    id: printable(200)
       .describe("the reporting server's own id for the decision; the same id is stored once per model"),
     manifestDigest: z
       .string()
       .regex(/^(sha256:)?[0-9a-f]{64}$/, "a lowercase hex sha256 (optionally prefixed sha256:)")
       .transform((d) => d.replace(/^sha256:/, ""))
       .describe("the manifest digest of the version that made the decision"),
-    at: z.iso.datetime({ offset: true }).describe("when the decision was made (ISO 8601 with offset)"),
+    at: z.iso
+      .datetime({ offset: true })
+      .refine((t) => Date.parse(t) >= 0, "before 1970-01-01: a decision id (UUIDv7) cannot carry that time")
+      .describe("when the decision was made (ISO 8601 with offset), 1970 or later"),
     input: boundedJsonObject().describe("the row the version was given, keyed by feature name"),
     output: outputSchema,
     score: z.number().nullable().optional(),
@@ -70,6 +71,33 @@ export async function reportDecisions(
   const credential = credentialOf(opts.actor);
   const now = Date.now();
 
+  // A batch holds a database connection for as long as its body takes to arrive: a few at a time per
+  // process, so slow or many reporters can never take the connections predict and the pages need.
+  const slots = services.reportSlots;
+  if (slots.inUse >= slots.max)
+    throw new AppError("unavailable", "reports_busy", `this server takes at most ${slots.max} report batches at once; retry shortly (nothing of this batch was stored)`, undefined, {
+      "Retry-After": "2",
+    });
+  slots.inUse++;
+  try {
+    return await writeBatch(services, opts, batchId, credential, now);
+  } catch (error) {
+    if (isDeadlock(error))
+      throw conflict("concurrent_batch", "another batch with some of the same decision ids was being stored at the same time; send this batch again (nothing of it was stored, and a re-sent decision is stored once)");
+    if (isTransactionStartTimeout(error)) throw new AppError("unavailable", "database_busy", "the database had no free connection; retry shortly (nothing of this batch was stored)", undefined, { "Retry-After": "2" });
+    throw error;
+  } finally {
+    slots.inUse--;
+  }
+}
+
+async function writeBatch(
+  services: DecisionServices,
+  opts: { actor: Actor; body: Readable },
+  batchId: string,
+  credential: string | null,
+  now: number,
+): Promise<ReportResult> {
   return services.prisma.$transaction(
     async (tx) => {
       const versions = new Map<string, KnownVersion>();
@@ -93,7 +121,8 @@ export async function reportDecisions(
       };
       const flush = async () => {
         if (chunk.length === 0) return;
-        const rows = chunk;
+        // In client-id order: two batches holding the same ids then lock them in the same order.
+        const rows = chunk.sort((a, b) => (a.record.clientId! < b.record.clientId! ? -1 : a.record.clientId! > b.record.clientId! ? 1 : 0));
         chunk = [];
         await pending;
         pending = write(rows);
@@ -111,6 +140,9 @@ export async function reportDecisions(
           } catch (error) {
             throw lineError(line, "", `not valid JSON: ${(error as Error).message}`);
           }
+            // Before zod, which copies objects and would silently drop a "__proto__" key.
+          const unstorable = unstorablePaths(value);
+          if (unstorable.length > 0) throw lineErrors(line, unstorable.map((p) => ({ path: p.join("."), message: unstorableMessage(p) })));
           const parsed = reportedDecisionSchema.safeParse(value);
           if (!parsed.success) throw lineErrors(line, parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })));
           const d = parsed.data;
@@ -133,7 +165,8 @@ export async function reportDecisions(
           const key = `${known.modelId}/${d.id}`;
           const earlier = seen.get(key);
           if (earlier !== undefined) {
-            if (!sameDecision(earlier, { manifestDigest: d.manifestDigest, at, inputDigest: digest, output: d.output }))
+            const again = { manifestDigest: d.manifestDigest, at, inputDigest: digest, output: d.output, score: d.score ?? null, latencyMs: d.latencyMs ?? null, requestId: d.requestId ?? null, metadata: d.metadata ?? null };
+          if (!sameDecision(earlier, again))
               throw lineError(line, "id", `decision '${d.id}' appears earlier in this batch with different content`);
             continue;
           }
@@ -208,7 +241,7 @@ async function findVersionByDigest(tx: Tx, digest: string, line: number): Promis
 async function assertSameAsStored(tx: Tx, skipped: { line: number; record: DecisionRecord }[]): Promise<void> {
   const stored = await tx.decision.findMany({
     where: { OR: skipped.map((s) => ({ modelId: s.record.modelId, clientId: s.record.clientId })) },
-    select: { modelId: true, clientId: true, manifestDigest: true, inputDigest: true, output: true, at: true },
+    select: { modelId: true, clientId: true, manifestDigest: true, inputDigest: true, output: true, at: true, score: true, latencyMs: true, requestId: true, metadata: true },
   });
   const byKey = new Map(stored.map((s) => [`${s.modelId}/${s.clientId}`, s]));
   for (const { line, record } of skipped) {
@@ -220,11 +253,20 @@ async function assertSameAsStored(tx: Tx, skipped: { line: number; record: Decis
   }
 }
 
-type Comparable = { manifestDigest: string; at: Date; inputDigest: string; output: unknown };
+type Comparable = Pick<DecisionRecord, "manifestDigest" | "at" | "inputDigest" | "output" | "score" | "latencyMs" | "requestId" | "metadata">;
 
-/** The same decision: version, time, input (by digest) and output. */
+/** The same decision: version, time, input (by digest), output and score, latency, request id, metadata. */
 function sameDecision(a: Comparable, b: Comparable): boolean {
-  return a.manifestDigest === b.manifestDigest && a.at.getTime() === b.at.getTime() && a.inputDigest === b.inputDigest && canonicalJson(a.output) === canonicalJson(b.output);
+  return (
+    a.manifestDigest === b.manifestDigest &&
+    a.at.getTime() === b.at.getTime() &&
+    a.inputDigest === b.inputDigest &&
+    (a.score ?? null) === (b.score ?? null) &&
+    (a.latencyMs ?? null) === (b.latencyMs ?? null) &&
+    (a.requestId ?? null) === (b.requestId ?? null) &&
+    canonicalJson(a.output) === canonicalJson(b.output) &&
+    canonicalJson(a.metadata ?? null) === canonicalJson(b.metadata ?? null)
+  );
 }
 
 function lineErrors(line: number, problems: FieldError[]): AppError {

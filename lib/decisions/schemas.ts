@@ -1,15 +1,16 @@
 // zod schemas of the decisions API's inputs, shared by the endpoint table (lib/api) and the services.
 import { z } from "zod";
 import { freeFormProblems } from "../registry/free-form.ts";
-import { refuseUnstorable } from "../schemas/storable-text.ts";
+import { isStorableText, refuseUnstorable, UNSTORABLE_TEXT } from "../schemas/storable-text.ts";
 
 /** Printable text without control characters (request ids and client ids end up in logs and headers). */
-const printable = (max: number) =>
+export const printable = (max: number) =>
   z
     .string()
     .min(1)
     .max(max)
-    .regex(/^[^\u0000-\u001f\u007f]*$/, "control characters are not allowed");
+    .regex(/^[^\u0000-\u001f\u007f]*$/, "control characters are not allowed")
+    .refine(isStorableText, UNSTORABLE_TEXT);
 
 /** A JSON object within the free-form limits (depth, keys, sizes) whose text Postgres can store. */
 export const boundedJsonObject = () =>

@@ -1,7 +1,7 @@
 // Reading a JSON request body with a size limit, from a Node stream.
 import type { Readable } from "node:stream";
 import { AppError, badRequest, unprocessable } from "../errors/app-error.ts";
-import { UNSTORABLE_TEXT, unstorablePaths } from "../schemas/storable-text.ts";
+import { UNSTORABLE_TEXT, unstorableMessage, unstorablePaths } from "../schemas/storable-text.ts";
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
@@ -28,7 +28,7 @@ export async function readJsonBody(body: Readable, contentType: string | undefin
     throw unprocessable(
       "unstorable_text",
       `the body holds text that cannot be stored: ${UNSTORABLE_TEXT}`,
-      unstorable.map((path) => ({ path: ["body", ...path].join("."), message: UNSTORABLE_TEXT })),
+      unstorable.map((path) => ({ path: ["body", ...path].join("."), message: unstorableMessage(path) })),
     );
   return value;
 }

@@ -2,7 +2,7 @@
 // field in docs/envelope.md (keep them in step); unknown fields are refused so a typo never silently drops a claim.
 import { z } from "zod";
 import { FREE_FORM_LIMITS, freeFormProblems, jsonNestingDepth, MAX_MANIFEST_NESTING } from "./free-form.ts";
-import { UNSTORABLE_TEXT, unstorablePaths } from "../schemas/storable-text.ts";
+import { unstorableMessage, unstorablePaths } from "../schemas/storable-text.ts";
 import { filePathSchema, MAX_MEDIA_TYPE_LENGTH, mediaTypeProblem, modelNameSchema, versionSchema } from "./rules.ts";
 
 const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, "must be a lowercase hex sha256");
@@ -220,7 +220,7 @@ export function parseManifestText(text: string, model: string, modelSource: stri
     return { refusal: { code: "malformed_manifest", message: `manifest.json is not valid JSON: ${(error as Error).message}`, problems: [] } };
   }
   const unstorable = unstorablePaths(raw);
-  if (unstorable.length > 0) return { refusal: invalidManifest(unstorable.map((path) => ({ path: ["manifest", ...path].join("."), message: UNSTORABLE_TEXT }))) };
+  if (unstorable.length > 0) return { refusal: invalidManifest(unstorable.map((path) => ({ path: ["manifest", ...path].join("."), message: unstorableMessage(path) }))) };
   const result = manifestSchema.safeParse(raw);
   if (!result.success)
     return { refusal: invalidManifest(result.error.issues.map((i) => ({ path: ["manifest", ...i.path.map(String)].join("."), message: i.message }))) };

@@ -1,6 +1,7 @@
 // The decisions endpoints over HTTP, as an attacker or a careless client would call them: every bad
 // input is a 4xx problem+json naming the field, nothing is stored for it, and nothing a client sends
 // can make the ledger's write fail after the model ran (a 500).
+import http from "node:http";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleEnvelope } from "@/lib/checks/testing/sample-envelope";
@@ -137,5 +138,58 @@ describe("text Postgres cannot store, anywhere in the API", () => {
     const body = (await upload.json()) as Json;
     expect([upload.status, body.code, body.errors[0].path]).toEqual([422, "invalid_manifest", "manifest.metadata.team"]);
     expect((await call("GET", "/api/v1/models/dec-api/versions/9.9.9")).status).toBe(404);
+  });
+});
+
+describe("reported decisions under attack (review findings)", () => {
+  const line = (id: string, extra: Json = {}) => JSON.stringify({ id, manifestDigest: digest, at: "2026-11-30T10:00:00Z", input: { score_a: 0.4, score_b: 0.1 }, output: { label: 0 }, ...extra });
+  const report = (text: string) => call("POST", "/api/v1/decisions", text, ndjson);
+
+  it("refuses times before 1970, text Postgres cannot store in ids, and __proto__ keys, by line and field", async () => {
+    expect((await report(line("t-0", { at: "0000-01-01T00:00:00Z" }))).body.errors[0].path).toBe("lines.1.at");
+    expect((await report(line("t-1", { at: "1969-12-31T23:59:59.999Z" }))).body.errors[0].path).toBe("lines.1.at");
+    expect((await report(line("a\ud800"))).body.errors[0].path).toBe("lines.1.id");
+    expect((await report(line("t-2", { requestId: "\udfff" }))).body.errors[0].path).toBe("lines.1.requestId");
+    const proto = await report('{"id":"p-1","manifestDigest":"' + digest + '","at":"2026-11-30T10:00:00Z","input":{"score_a":0.2,"score_b":0.5,"__proto__":{"evil":1}},"output":{"label":0}}');
+    expect([proto.status, proto.body.errors[0].path]).toEqual([422, "lines.1.input.__proto__"]);
+    const meta = await call("POST", predictPath, '{"rows":[{"score_a":0.5,"score_b":0.5}],"metadata":{"__proto__":{"a":1},"b":2}}', { "content-type": "application/json" });
+    expect([meta.status, meta.body.errors[0].path]).toEqual([422, "body.metadata.__proto__"]);
+    expect((await call("GET", `/api/v1/decisions?cursor=${Buffer.from(JSON.stringify({ id: "-".repeat(36) })).toString("base64url")}`)).status).toBe(400);
+  });
+
+  it("refuses a re-sent id whose score, request id or metadata changed", async () => {
+    expect((await report(line("s-1", { score: 0.1 }))).status).toBe(201);
+    expect((await report(line("s-1", { score: 0.1 }))).body.duplicates).toBe(1);
+    for (const changed of [{ score: 0.99 }, { score: 0.1, requestId: "other" }, { score: 0.1, metadata: { m: 1 } }])
+      expect((await report(line("s-1", changed))).body.code).toBe("decision_id_reused");
+    expect((await report(`${line("s-2", { score: 0.1 })}\n${line("s-2", { score: 0.9 })}`)).body.errors[0].path).toBe("lines.2.id");
+  });
+
+  it("stores concurrent batches of the same ids in any order exactly once, never a 500", async () => {
+    const lines = Array.from({ length: 300 }, (_, i) => line(`c-${String(i).padStart(3, "0")}`));
+    const results = await Promise.all(Array.from({ length: 6 }, (_, k) => report((k % 2 ? [...lines].reverse() : lines).join("\n"))));
+    for (const r of results) expect([201, 409, 503]).toContain(r.status);
+    expect(results.some((r) => r.status === 201)).toBe(true);
+    const stored = (await call("GET", "/api/v1/decisions?model=dec-api&source=reported&limit=200")).body.items.filter((d: Json) => String(d.clientId).startsWith("c-"));
+    expect(new Set(stored.map((d: Json) => d.clientId)).size).toBe(stored.length);
+  });
+
+  it("takes a few batches at a time per server; a slow reporter cannot take predict's connections", async () => {
+    // Two slow bodies (the test server's pool of 10 allows 10 / 4 = 2 batches at once) stay open…
+    const open = [0, 1].map(() => {
+      const req = http.request(`${app.url}/api/v1/decisions`, { method: "POST", headers: { authorization: `Bearer ${TEST_BOOTSTRAP_TOKEN}`, "content-type": "application/x-ndjson", "transfer-encoding": "chunked" } });
+      req.on("error", () => {});
+      const answered = new Promise<number>((resolve) => req.on("response", (res) => (res.resume(), resolve(res.statusCode!))));
+      req.write("\n");
+      return { req, answered };
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    // …a third is told to come back, and predict still answers at once.
+    const busy = await report(line("busy-1"));
+    expect([busy.status, busy.body.code]).toEqual([503, "reports_busy"]);
+    expect((await call("POST", predictPath, { rows: [{ score_a: 0.3, score_b: 0.3 }] })).status).toBe(200);
+    for (const o of open) o.req.end(line(`slow-${Math.random()}`) + "\n");
+    expect(await Promise.all(open.map((o) => o.answered))).toEqual([201, 201]);
+    expect((await report(line("busy-1"))).status).toBe(201);
   });
 });
