@@ -21,3 +21,11 @@ export const decisionsHref = (filters: Record<string, string | undefined> = {}) 
   const query = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => !!e[1])).toString();
   return query ? `/decisions?${query}` : "/decisions";
 };
+
+/** Bulk replays: the list, with the start form's fields pre-filled from `prefill` (a decision search's filters). */
+export const replayJobsHref = (prefill: Record<string, string | undefined> = {}) => {
+  const query = new URLSearchParams(Object.entries(prefill).filter((e): e is [string, string] => !!e[1])).toString();
+  return query ? `/decisions/replays?${query}` : "/decisions/replays";
+};
+
+export const replayJobHref = (id: string) => `/decisions/replays/${seg(id)}`;

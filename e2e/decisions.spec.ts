@@ -4,7 +4,8 @@
 // (so it is archived now). As an auditor: find the decision by its request id, open it, read the
 // version, the stage it held then against now, the promotion and sign-offs behind it, press Replay
 // and see "identical"; jump to a decision by its id; the model page's chart of decisions. A viewer
-// gets neither the nav item nor the pages. axe (light and dark) and screenshots (1440 and 390 px,
+// gets neither the nav item nor the pages. Bulk replay: from a search by version, the job page follows the
+// job to its report. axe (light and dark) and screenshots (1440 and 390 px,
 // light and dark) of the search, the decision page (before and after a replay) and the chart.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
@@ -274,6 +275,54 @@ test("the model page shows the decisions per day by version, linking to the sear
   await expect(page.getByRole("table", { name: "Matching decisions, newest first" }).getByRole("row")).toHaveCount(2);
 });
 
+test("the auditor replays a version's decisions in bulk from the search, follows the job and reads its report", async ({ page }) => {
+  await signIn(page, AUDITOR, `/decisions?model=${MODEL}&version=${FIRST}`);
+  await page.getByRole("link", { name: "Replay these decisions…" }).click();
+  await expect(page).toHaveURL(new RegExp(`/decisions/replays\\?model=${MODEL}&version=${FIRST.replace(/\./g, "\\.")}$`));
+  await expect(page.getByRole("heading", { level: 1, name: "Bulk replays" })).toBeVisible();
+  const form = page.getByRole("form", { name: "Start a bulk replay" });
+  await expect(form.getByLabel("Model (required)")).toHaveValue(MODEL);
+  await expect(form.getByLabel("Version")).toHaveValue(FIRST);
+
+  // A model that does not exist is said next to its field, and nothing is queued.
+  await form.getByLabel("Model (required)").fill("no-such-model");
+  await form.getByRole("button", { name: "Start bulk replay" }).click();
+  await expect(form.getByText("No model named 'no-such-model'")).toBeVisible();
+  await expect(form.getByLabel("Model (required)")).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByLabel("Model (required)")).toBeFocused();
+
+  await form.getByLabel("Model (required)").fill(MODEL);
+  await form.getByRole("button", { name: "Start bulk replay" }).click();
+  await expect(page).toHaveURL(/\/decisions\/replays\/[0-9a-f-]{36}$/, { timeout: 15_000 });
+  const jobId = page.url().split("/").pop()!;
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Bulk replay of ${MODEL}@${FIRST}`);
+  // The page follows the job (queued → running → finished) by itself: verdict first.
+  const verdict = page.getByTestId("replay-job-verdict");
+  await expect(verdict).toHaveAttribute("data-tone", "green", { timeout: 60_000 });
+  await expect(verdict).toContainText("The decision replays to its stored answer");
+  await expect(page.locator('[data-outcome-count="identical"]')).toHaveText("1");
+  await expect(page.locator('[data-outcome-count="differs"]')).toHaveText("0");
+  await expect(page.getByRole("img", { name: "1 replayed: 1 identical, 0 within tolerance, 0 differs, 0 not replayable" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "First differences" })).toContainText("None: every replayed decision gave its stored answer.");
+  await shootAndAudit(page, "replay-job", "a finished bulk replay");
+
+  // The same report through the API, and the job's start and end in the audit log.
+  const report = await json(`/api/v1/replay-jobs/${jobId}`);
+  expect(report).toMatchObject({ status: "finished", total: 1, processed: 1, counts: { identical: 1, differs: 0 }, filter: { model: MODEL, version: FIRST } });
+  for (const action of ["decisions.replay_job_created", "decisions.replay_job_finished"])
+    expect((await json(`/api/v1/audit?action=${action}&subjectId=${jobId}`)).items, action).toHaveLength(1);
+
+  // The list of jobs links back to it.
+  await page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "Bulk replays" }).click();
+  const row = page.getByRole("table", { name: "Bulk replays, newest first" }).getByRole("row").nth(1);
+  await expect(row).toContainText(`${MODEL}@${FIRST}`);
+  await expect(row).toContainText("finished");
+  await expect(row).toContainText(AUDITOR.email);
+  await shootAndAudit(page, "replay-jobs", "the list of bulk replays");
+  await row.getByRole("link", { name: `${MODEL}@${FIRST}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/decisions/replays/${jobId}$`));
+});
+
 test("a viewer has no Decisions in the nav, gets a 403 page, and no decisions section on the model page", async ({ page }) => {
   await signIn(page, VIEWER, "/");
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reviews" })).toBeVisible();
@@ -282,6 +331,8 @@ test("a viewer has no Decisions in the nav, gets a 403 page, and no decisions se
   await expect(page.getByRole("heading", { name: "Decisions are for auditors and admins" })).toBeVisible();
   await page.goto("/decisions");
   await expect(page.getByRole("heading", { name: "The decisions ledger is for auditors and admins" })).toBeVisible();
+  await page.goto("/decisions/replays");
+  await expect(page.getByRole("heading", { name: "Bulk replays are for auditors and admins" })).toBeVisible();
   await page.goto(`/models/${MODEL}`);
   await expect(page.getByRole("heading", { name: "Versions", exact: true })).toBeVisible();
   await expect(page.getByRole("region", { name: "Decisions", exact: true })).toHaveCount(0);

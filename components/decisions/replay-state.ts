@@ -25,3 +25,8 @@ export function explainReplayRefusal(code: string, serviceMessage: string): stri
   if (code === "version_integrity_failed") return `Not replayed: ${serviceMessage} The refusal is in the audit log.`;
   return explanations[code] ?? serviceMessage;
 }
+
+/** Starting a bulk replay from the browser: what was typed (times as `datetime-local`, UTC). */
+export type ReplayJobFormInput = { model: string; version?: string; from?: string; to?: string };
+
+export type ReplayJobFormResult = { ok: true; job: { id: string } } | { ok: false; code: string; message: string; fieldErrors?: Record<string, string> };

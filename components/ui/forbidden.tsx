@@ -18,3 +18,13 @@ export function Forbidden({ title, children }: { title: string; children: React.
     </div>
   );
 }
+
+/** A 403 for a page one role may see and others may not: says who is signed in, with which role, and what to ask for. */
+export function RoleForbidden({ title, actor, children }: { title: string; actor: { email: string; role: string }; children: React.ReactNode }) {
+  return (
+    <Forbidden title={title}>
+      You are signed in as <strong className="font-medium text-slate-800 dark:text-slate-200">{actor.email}</strong> with the{" "}
+      <strong className="font-medium text-slate-800 dark:text-slate-200">{actor.role}</strong> role. {children}
+    </Forbidden>
+  );
+}

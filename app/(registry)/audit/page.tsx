@@ -7,18 +7,19 @@ import { ChainBanner } from "@/components/audit/chain-banner";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Forbidden } from "@/components/ui/forbidden";
+import { RoleForbidden } from "@/components/ui/forbidden";
 import { ShieldCheckIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import { CursorPagination } from "@/components/ui/pagination";
 import { tokenLabelsById } from "@/lib/audit/credential-labels";
-import { auditQuery, listAuditEvents } from "@/lib/audit/list-events";
+import { listAuditEvents } from "@/lib/audit/list-events";
 import { verifyAuditChain } from "@/lib/audit/verify-chain";
 import { requirePageActor } from "@/app/_lib/next-auth";
 import { can } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors/app-error";
 import { getServices } from "@/lib/server/services";
 import { orFirstPage, type SearchParams } from "../../_lib/page-helpers";
+import { utcInstant } from "@/app/_lib/utc-instant";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -36,22 +37,13 @@ const auditParams = z.object({
   to: text(40),
 });
 
-/** A `datetime-local` value (the form's time fields, read as UTC) as the ISO instant the API takes. */
-function utcInstant(value: string | undefined): { iso?: string; invalid: boolean } {
-  if (!value) return { invalid: false };
-  const local = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value);
-  const iso = local ? `${value}${value.length === 16 ? ":00" : ""}Z` : value;
-  return auditQuery.shape.from.safeParse(iso).success ? { iso, invalid: false } : { invalid: true };
-}
-
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
   const actor = await requirePageActor("/audit");
   if (!can(actor, "audit.read"))
     return (
-      <Forbidden title="The audit log is for auditors and admins">
-        You are signed in as <strong className="font-medium text-slate-800 dark:text-slate-200">{actor.email}</strong> with the <strong className="font-medium text-slate-800 dark:text-slate-200">{actor.role}</strong>{" "}
-        role. Ask an admin for the auditor role if you need to trace decisions and approvals.
-      </Forbidden>
+      <RoleForbidden title="The audit log is for auditors and admins" actor={actor}>
+        Ask an admin for the auditor role if you need to trace decisions and approvals.
+      </RoleForbidden>
     );
 
   const { cursor, order, ...typed } = auditParams.parse(await searchParams);

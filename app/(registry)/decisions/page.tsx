@@ -1,14 +1,16 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { DecisionFilters, type DecisionFilterValues } from "@/components/decisions/decision-filters";
 import { DecisionsTable } from "@/components/decisions/decisions-table";
-import { decisionHref, decisionsHref } from "@/components/links";
+import { decisionHref, decisionsHref, replayJobsHref } from "@/components/links";
+import { buttonClasses } from "@/components/ui/button";
+import { RefreshIcon, SearchIcon } from "@/components/ui/icons";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Forbidden } from "@/components/ui/forbidden";
-import { SearchIcon } from "@/components/ui/icons";
+import { RoleForbidden } from "@/components/ui/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
 import { CursorPagination } from "@/components/ui/pagination";
 import { requirePageActor } from "@/app/_lib/next-auth";
@@ -19,6 +21,7 @@ import { requestIdSchema } from "@/lib/decisions/schemas";
 import { AppError } from "@/lib/errors/app-error";
 import { getServices } from "@/lib/server/services";
 import { orFirstPage, type SearchParams } from "../../_lib/page-helpers";
+import { utcInstant } from "@/app/_lib/utc-instant";
 
 export const metadata: Metadata = { title: "Decisions" };
 
@@ -36,15 +39,6 @@ const searchParams = z.object({
 });
 const uuid = z.uuid();
 
-/** A `datetime-local` value (the form's time fields, read as UTC) or a date, as the ISO instant the service takes. */
-function utcInstant(value: string | undefined): { iso?: string; invalid: boolean } {
-  if (!value) return { invalid: false };
-  const local = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value);
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const iso = local ? `${value}${value.length === 16 ? ":00" : ""}Z` : date ? `${value}T00:00:00Z` : value;
-  return z.iso.datetime({ offset: true }).safeParse(iso).success && !Number.isNaN(Date.parse(iso)) ? { iso, invalid: false } : { invalid: true };
-}
-
 /** Service refusals that are about what was typed: said above the table, not an error page. */
 const typedProblems: Record<string, (message: string) => string> = {
   model_not_found: (m) => m.charAt(0).toUpperCase() + m.slice(1),
@@ -58,11 +52,9 @@ export default async function DecisionsPage({ searchParams: raw }: { searchParam
   const actor = await requirePageActor(id ? decisionsHref({ id }) : firstPage);
   if (!can(actor, "decisions.read"))
     return (
-      <Forbidden title="The decisions ledger is for auditors and admins">
-        You are signed in as <strong className="font-medium text-slate-800 dark:text-slate-200">{actor.email}</strong> with the{" "}
-        <strong className="font-medium text-slate-800 dark:text-slate-200">{actor.role}</strong> role. Ask an admin for the auditor role if you need to trace which version
-        made a decision, and why it was allowed to.
-      </Forbidden>
+      <RoleForbidden title="The decisions ledger is for auditors and admins" actor={actor}>
+        Ask an admin for the auditor role if you need to trace which version made a decision, and why it was allowed to.
+      </RoleForbidden>
     );
 
   const services = await getServices();
@@ -110,6 +102,20 @@ export default async function DecisionsPage({ searchParams: raw }: { searchParam
       <PageHeader
         title="Decisions"
         description="Every decision made through the registry (predict) or reported by an external server, with the exact version that made it. Open one to see its lineage as it stood at that moment, and replay it on the same bytes."
+        actions={
+          <>
+            {/* A search by model (and version, time range) is exactly what a bulk replay covers: offer it with the filters filled in. */}
+            {filters.model && !problems.length && can(actor, "decisions.replay") ? (
+              <Link href={replayJobsHref({ model: filters.model, version: filters.version, from: filters.from, to: filters.to })} className={buttonClasses({ variant: "secondary", size: "sm" })}>
+                <RefreshIcon className="size-3.5" />
+                Replay these decisions…
+              </Link>
+            ) : null}
+            <Link href={replayJobsHref()} className={buttonClasses({ variant: "ghost", size: "sm" })}>
+              Bulk replays
+            </Link>
+          </>
+        }
       />
       <Card aria-labelledby="decisions-heading">
         <div className="space-y-4 border-b border-slate-200 px-5 py-4 dark:border-slate-700">

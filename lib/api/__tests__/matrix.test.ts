@@ -491,6 +491,14 @@ const actionRows: Record<string, ActionRow> = {
     args: async () => [{ id: fixtureDecision.id }],
     succeeded: (r) => r.ok === true,
   },
+  // A bulk replay of the matrix model: an allowed session queues a job (audited; no worker runs here),
+  // a refused one queues nothing.
+  startReplayJobAction: {
+    page: () => "/decisions/replays",
+    action: "decisions.replay",
+    args: async () => [{ model: MODEL }],
+    succeeded: (r) => r.ok === true,
+  },
   // Last: it changes the caller's password (and ends the caller's other sessions).
   changePasswordAction: {
     page: () => "/account/password",

@@ -12,7 +12,7 @@ import { checksHref, decisionsHref, versionHref } from "@/components/links";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Digest } from "@/components/ui/digest";
-import { Forbidden } from "@/components/ui/forbidden";
+import { RoleForbidden } from "@/components/ui/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
 import { FrontMatterTable, ModelCardBody } from "@/components/versions/model-card";
@@ -76,10 +76,9 @@ export default async function DecisionPage({ params }: { params: Params }) {
   const actor = await requirePageActor(`/decisions/${encodeURIComponent(raw)}`);
   if (!can(actor, "decisions.read"))
     return (
-      <Forbidden title="Decisions are for auditors and admins">
-        You are signed in as <strong className="font-medium text-slate-800 dark:text-slate-200">{actor.email}</strong> with the{" "}
-        <strong className="font-medium text-slate-800 dark:text-slate-200">{actor.role}</strong> role. Ask an admin for the auditor role if you need to trace decisions.
-      </Forbidden>
+      <RoleForbidden title="Decisions are for auditors and admins" actor={actor}>
+        Ask an admin for the auditor role if you need to trace decisions.
+      </RoleForbidden>
     );
   const id = idSchema.safeParse(raw.toLowerCase());
   if (!id.success) notFound();
