@@ -2,6 +2,7 @@
 // moment — the stage the version held then (from the append-only stage history, not today's stage),
 // the promotion request and sign-offs that put it there, the latest finished check verdicts then,
 // the model's prod version then — plus what does not change (digests, files, signature, card).
+import { queryRows } from "../db/client.ts";
 import type { Tx } from "../db/types.ts";
 import { notFound } from "../errors/app-error.ts";
 import type { Signer } from "../integrity/signing.ts";
@@ -9,66 +10,107 @@ import { signatureStatus } from "../integrity/verify-signature.ts";
 import { readCardText } from "../registry/card/read-card.ts";
 import type { Manifest } from "../registry/envelope.ts";
 import type { ObjectStore } from "../storage/index.ts";
-import { actorEmails } from "./list-decisions.ts";
-import { decisionSelect, toDecisionView, type DecisionLineage, type ReplayView } from "./views.ts";
+import { DECISION_COLUMNS, DECISION_FROM, decisionViewOf, type DecisionSqlRow } from "./decision-rows.ts";
+import type { DecisionLineage, ReplayView } from "./views.ts";
+
+/** The decision and its as-of facts: the stage then, the model's prod then, the promotion behind the stage. */
+type AsOfRow = DecisionSqlRow & {
+  versionId: string;
+  stageNow: string;
+  stage: string | null;
+  stageSince: Date | null;
+  prodVersion: string | null;
+  promotionRequestId: string | null;
+  promotedAt: Date | null;
+};
+
+// The last stage change at or before the decision of: the version itself (se), the version last
+// moved into prod (pe, and whether it still held prod then: ph), and the promotion event that put
+// the version in its stage then (pr). Stage history is append-only, so each is one index probe.
+const AS_OF_SQL = `SELECT ${DECISION_COLUMNS}, d."versionId"::text AS "versionId", v."stage"::text AS "stageNow",
+    se."toStage"::text AS "stage", se."at" AS "stageSince",
+    CASE WHEN ph."toStage" = 'prod' THEN pv."version" END AS "prodVersion",
+    pr."requestId"::text AS "promotionRequestId", pr."at" AS "promotedAt"
+  ${DECISION_FROM}
+  LEFT JOIN LATERAL (SELECT e."toStage", e."at" FROM "StageEvent" e
+    WHERE e."versionId" = d."versionId" AND e."toStage" IS NOT NULL AND e."at" <= d."at" ORDER BY e."at" DESC, e."id" DESC LIMIT 1) se ON true
+  LEFT JOIN LATERAL (SELECT e."versionId" FROM "StageEvent" e
+    WHERE e."modelId" = d."modelId" AND e."toStage" = 'prod' AND e."at" <= d."at" ORDER BY e."at" DESC, e."id" DESC LIMIT 1) pe ON true
+  LEFT JOIN "ModelVersion" pv ON pv."id" = pe."versionId"
+  LEFT JOIN LATERAL (SELECT e."toStage" FROM "StageEvent" e
+    WHERE e."versionId" = pe."versionId" AND e."toStage" IS NOT NULL AND e."at" <= d."at" ORDER BY e."at" DESC, e."id" DESC LIMIT 1) ph ON true
+  LEFT JOIN LATERAL (SELECT e."requestId", e."at" FROM "StageEvent" e
+    WHERE e."versionId" = d."versionId" AND e."kind" = 'promoted' AND se."toStage" IN ('staging', 'prod') AND e."toStage" = se."toStage"
+      AND e."at" <= d."at" AND e."requestId" IS NOT NULL ORDER BY e."at" DESC, e."id" DESC LIMIT 1) pr ON true
+  WHERE d."id" = $1::uuid`;
+
+// The latest finished run of each check at or before the decision.
+const CHECKS_SQL = `SELECT DISTINCT ON (c."kind") c."id"::text AS "id", c."kind"::text AS "kind", c."verdict"::text AS "verdict", c."summary", c."checkerVersion", c."finishedAt"
+  FROM "CheckRun" c WHERE c."versionId" = $1::uuid AND c."status" = 'finished' AND c."finishedAt" <= $2
+  ORDER BY c."kind", c."finishedAt" DESC, c."id" DESC`;
+
+// A rollback's restore has no request of its own: the approvals that stand are the original
+// promotion's, as they were at the decision (later sign-offs are left out).
+const PROMOTION_SQL = `SELECT r."id"::text AS "id", r."toStage"::text AS "to", r."reason", ru."email" AS "requestedBy",
+    (SELECT coalesce(json_agg(json_build_object('userId', u."id", 'email', u."email", 'name', u."name", 'decision', a."decision", 'comment', a."comment",
+        'manifestDigest', a."manifestDigest", 'at', a."createdAt") ORDER BY a."createdAt"), '[]')::text
+     FROM "Approval" a JOIN "User" u ON u."id" = a."userId" WHERE a."requestId" = r."id" AND a."createdAt" <= $2) AS "approvals"
+  FROM "PromotionRequest" r LEFT JOIN "User" ru ON ru."id" = r."requestedById" WHERE r."id" = $1::uuid`;
 
 export async function getDecision(deps: { prisma: Tx; store: ObjectStore; signer: Signer }, { id }: { id: string }): Promise<DecisionLineage> {
   const db = deps.prisma;
-  const row = await db.decision.findUnique({
-    where: { id },
-    select: { ...decisionSelect, versionId: true, modelId: true, version: { select: { version: true, stage: true, model: { select: { name: true } } } } },
-  });
+  const [row] = await queryRows<AsOfRow>(db, AS_OF_SQL, [id]);
   if (!row) throw notFound("decision_not_found", `no decision with id ${id}`);
   const t = row.at;
 
-  const [fixed, stageEvent, prodEvent, runs, replays, emails] = await Promise.all([
+  const [fixed, runs, replays, promotion] = await Promise.all([
     immutableParts(deps, row.versionId),
-    lastStageEvent(db, { versionId: row.versionId }, t),
-    db.stageEvent.findFirst({
-      where: { modelId: row.modelId, toStage: "prod", at: { lte: t } },
-      orderBy: [{ at: "desc" }, { id: "desc" }],
-      select: { versionId: true, version: { select: { version: true } } },
-    }),
-    db.checkRun.findMany({
-      where: { versionId: row.versionId, status: "finished", finishedAt: { lte: t } },
-      orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
-      select: { id: true, kind: true, verdict: true, summary: true, checkerVersion: true, finishedAt: true },
-    }),
+    queryRows<{ id: string; kind: string; verdict: string | null; summary: string | null; checkerVersion: string; finishedAt: Date }>(db, CHECKS_SQL, [row.versionId, t]),
     db.decisionReplay.findMany({ where: { decisionId: id }, orderBy: { at: "desc" }, take: 20 }),
-    actorEmails(db, [row]),
+    row.promotionRequestId && row.promotedAt ? promotionAsOf(db, row.promotionRequestId, row.promotedAt, t) : null,
   ]);
-
-  const stage = stageEvent?.toStage ?? null;
-  // The prod version then: the last version moved into prod before t, if it was still there at t.
-  let prodVersion: string | null = null;
-  if (prodEvent) {
-    const held = prodEvent.versionId === row.versionId ? stageEvent : await lastStageEvent(db, { versionId: prodEvent.versionId }, t);
-    if (held?.toStage === "prod") prodVersion = prodEvent.version.version;
-  }
-  const promotion = stage && stage !== "dev" && stage !== "archived" ? await promotionInto(db, row.versionId, stage, t) : null;
-
-  const seen = new Set<string>();
-  const checks = runs.filter((r) => !seen.has(r.kind) && seen.add(r.kind));
+  // Latest first, as the check history reads.
+  runs.sort((a, b) => b.finishedAt.getTime() - a.finishedAt.getTime() || (a.id < b.id ? 1 : -1));
 
   return {
-    decision: toDecisionView(row, emails),
-    version: { ...fixed, stageNow: row.version.stage === "none" ? "dev" : row.version.stage },
+    decision: decisionViewOf(row),
+    version: { ...fixed, stageNow: row.stageNow === "none" ? "dev" : row.stageNow },
     asOf: {
       at: t.toISOString(),
-      stage: stage === "none" ? "dev" : stage,
-      stageSince: stageEvent?.at.toISOString() ?? null,
-      prodVersion,
+      stage: row.stage === "none" ? "dev" : row.stage,
+      stageSince: row.stageSince?.toISOString() ?? null,
+      prodVersion: row.prodVersion,
       promotion,
-      checks: checks.map((c) => ({
+      checks: runs.map((c) => ({
         kind: c.kind,
         verdict: c.verdict,
         summary: c.summary,
         checkerVersion: c.checkerVersion,
         runId: c.id,
-        finishedAt: c.finishedAt?.toISOString() ?? null,
+        finishedAt: c.finishedAt.toISOString(),
       })),
     },
     replays: replays.map(toReplayView),
+  };
+}
+
+async function promotionAsOf(db: Tx, requestId: string, promotedAt: Date, t: Date): Promise<DecisionLineage["asOf"]["promotion"]> {
+  const [request] = await queryRows<{ id: string; to: string; reason: string; requestedBy: string | null; approvals: string }>(db, PROMOTION_SQL, [requestId, t]);
+  if (!request) return null;
+  const approvals = JSON.parse(request.approvals) as { userId: string; email: string; name: string; decision: string; comment: string; manifestDigest: string; at: string }[];
+  return {
+    id: request.id,
+    to: request.to,
+    reason: request.reason,
+    requestedBy: request.requestedBy,
+    promotedAt: promotedAt.toISOString(),
+    approvals: approvals.map((a) => ({
+      user: { id: a.userId, email: a.email, name: a.name },
+      decision: a.decision,
+      comment: a.comment,
+      manifestDigest: a.manifestDigest,
+      at: new Date(a.at).toISOString(),
+    })),
   };
 }
 
@@ -129,51 +171,6 @@ async function loadImmutableParts(deps: { prisma: Tx; store: ObjectStore; signer
     files,
     signature: sig.state === "verified" ? { state: "verified", keyId: sig.keyId } : sig.state === "invalid" ? { state: "invalid", keyId: sig.keyId, reason: sig.reason } : { state: "unsigned" },
     card: card ? { text: card.text, truncated: card.truncated } : null,
-  };
-}
-
-/** The last stage change of a version at or before t (stage history is append-only). */
-async function lastStageEvent(db: Tx, where: { versionId: string }, t: Date) {
-  return db.stageEvent.findFirst({
-    where: { versionId: where.versionId, toStage: { not: null }, at: { lte: t } },
-    orderBy: [{ at: "desc" }, { id: "desc" }],
-    select: { toStage: true, at: true },
-  });
-}
-
-/**
- * The promotion request that last moved the version into `stage` before t, with its sign-offs. A
- * rollback's restore has no request of its own: the approvals that stand are the original promotion's.
- */
-async function promotionInto(db: Tx, versionId: string, stage: string, t: Date): Promise<DecisionLineage["asOf"]["promotion"]> {
-  const event = await db.stageEvent.findFirst({
-    where: { versionId, kind: "promoted", toStage: stage as "prod", at: { lte: t }, requestId: { not: null } },
-    orderBy: [{ at: "desc" }, { id: "desc" }],
-    select: { requestId: true, at: true },
-  });
-  if (!event?.requestId) return null;
-  const request = await db.promotionRequest.findUnique({
-    where: { id: event.requestId },
-    select: {
-      id: true,
-      toStage: true,
-      reason: true,
-      requestedBy: { select: { email: true } },
-      approvals: {
-        where: { createdAt: { lte: t } },
-        orderBy: { createdAt: "asc" },
-        select: { decision: true, comment: true, manifestDigest: true, createdAt: true, user: { select: { id: true, email: true, name: true } } },
-      },
-    },
-  });
-  if (!request) return null;
-  return {
-    id: request.id,
-    to: request.toStage,
-    reason: request.reason,
-    requestedBy: request.requestedBy?.email ?? null,
-    promotedAt: event.at.toISOString(),
-    approvals: request.approvals.map((a) => ({ user: a.user, decision: a.decision, comment: a.comment, manifestDigest: a.manifestDigest, at: a.createdAt.toISOString() })),
   };
 }
 

@@ -2,13 +2,15 @@
 // prefix is the decision's time, from/to become id bounds and every filter is one index range:
 // (modelId, id), (versionId, id), (requestId) or the primary key.
 import { z } from "zod";
+import { queryRows } from "../db/client.ts";
 import type { Tx } from "../db/types.ts";
 import { badRequest, notFound } from "../errors/app-error.ts";
 import { decodeCursor, encodeCursor, paginationQuery, type Page } from "../http/pagination.ts";
 import { isStorableText, UNSTORABLE_TEXT } from "../schemas/storable-text.ts";
 import { lowestIdAt } from "./decision-id.ts";
 import { requestIdSchema } from "./schemas.ts";
-import { decisionSelect, toDecisionView, type DecisionView } from "./views.ts";
+import { DECISION_COLUMNS, DECISION_FROM, decisionViewOf, type DecisionSqlRow } from "./decision-rows.ts";
+import type { DecisionView } from "./views.ts";
 
 export const listDecisionsQuery = paginationQuery
   .extend({
@@ -30,13 +32,16 @@ export async function listDecisions(db: Tx, query: ListDecisionsQuery): Promise<
   let modelId: string | undefined;
   let versionId: string | undefined;
   if (query.model) {
-    const model = await db.model.findUnique({ where: { name: query.model }, select: { id: true } });
-    if (!model) throw notFound("model_not_found", `no model named '${query.model}'`);
-    modelId = model.id;
+    const [found] = await queryRows<{ modelId: string; versionId: string | null }>(
+      db,
+      `SELECT m."id"::text AS "modelId", v."id"::text AS "versionId" FROM "Model" m LEFT JOIN "ModelVersion" v ON v."modelId" = m."id" AND v."version" = $2 WHERE m."name" = $1`,
+      [query.model, query.version ?? ""],
+    );
+    if (!found) throw notFound("model_not_found", `no model named '${query.model}'`);
+    modelId = found.modelId;
     if (query.version) {
-      const version = await db.modelVersion.findUnique({ where: { modelId_version: { modelId, version: query.version } }, select: { id: true } });
-      if (!version) throw notFound("version_not_found", `model '${query.model}' has no version '${query.version}'`);
-      versionId = version.id;
+      if (!found.versionId) throw notFound("version_not_found", `model '${query.model}' has no version '${query.version}'`);
+      versionId = found.versionId;
     }
   }
   const from = query.from ? new Date(query.from) : undefined;
@@ -45,37 +50,28 @@ export async function listDecisions(db: Tx, query: ListDecisionsQuery): Promise<
   const before = query.cursor ? decodeCursor(query.cursor, ["id"]).id : undefined;
   if (before !== undefined && !UUID.test(before)) throw badRequest("invalid_cursor", "the cursor is not one this API returned");
 
-  const idBounds = {
-    ...(from ? { gte: lowestIdAt(from) } : {}),
-    // `to` is exclusive; the cursor (the last id returned) is the upper bound of the next page.
-    ...(to || before ? { lt: [to ? lowestIdAt(to) : undefined, before].filter((x): x is string => !!x).sort()[0] } : {}),
-  };
-  const rows = await db.decision.findMany({
-    where: {
-      ...(versionId ? { versionId } : modelId ? { modelId } : {}),
-      ...(query.requestId ? { requestId: query.requestId } : {}),
-      ...(query.source ? { source: query.source } : {}),
-      ...(Object.keys(idBounds).length ? { id: idBounds } : {}),
-    },
-    orderBy: { id: "desc" },
-    take: query.limit + 1,
-    select: decisionSelect,
-  });
+  // Every filter is a bound on one index range; `to` is exclusive, and the cursor (the last id
+  // returned) is the upper bound of the next page.
+  const values: unknown[] = [];
+  const where: string[] = [];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  if (versionId) where.push(`d."versionId" = ${param(versionId)}::uuid`);
+  else if (modelId) where.push(`d."modelId" = ${param(modelId)}::uuid`);
+  if (query.requestId) where.push(`d."requestId" = ${param(query.requestId)}`);
+  if (query.source) where.push(`d."source" = ${param(query.source)}::"DecisionSource"`);
+  if (from) where.push(`d."id" >= ${param(lowestIdAt(from))}::uuid`);
+  const upper = [to ? lowestIdAt(to) : undefined, before?.toLowerCase()].filter((x): x is string => !!x).sort()[0];
+  if (upper) where.push(`d."id" < ${param(upper)}::uuid`);
+  const rows = await queryRows<DecisionSqlRow>(
+    db,
+    `SELECT ${DECISION_COLUMNS} ${DECISION_FROM} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY d."id" DESC LIMIT ${param(query.limit + 1)}`,
+    values,
+  );
   const page = rows.slice(0, query.limit);
-  const emails = await actorEmails(db, page);
   return {
-    items: page.map((r) => toDecisionView(r, emails)),
+    items: page.map(decisionViewOf),
     nextCursor: rows.length > query.limit ? encodeCursor({ id: page[page.length - 1]!.id }) : null,
   };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The emails of the users among the rows' actors (the bootstrap token and the system have none). */
-export async function actorEmails(db: Tx, rows: readonly { actorType: string; actorId: string }[]): Promise<Map<string, string>> {
-  // Only user ids are UUIDs; anything else (a system actor's name) has no email to look up.
-  const ids = [...new Set(rows.filter((r) => r.actorType === "user" && UUID.test(r.actorId)).map((r) => r.actorId))];
-  if (ids.length === 0) return new Map();
-  const users = await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } });
-  return new Map(users.map((u) => [u.id, u.email]));
-}
