@@ -140,7 +140,7 @@ async function writeBatch(
           } catch (error) {
             throw lineError(line, "", `not valid JSON: ${(error as Error).message}`);
           }
-            // Before zod, which copies objects and would silently drop a "__proto__" key.
+          // Before zod, which copies objects and would silently drop a "__proto__" key.
           const unstorable = unstorablePaths(value);
           if (unstorable.length > 0) throw lineErrors(line, unstorable.map((p) => ({ path: p.join("."), message: unstorableMessage(p) })));
           const parsed = reportedDecisionSchema.safeParse(value);
@@ -166,7 +166,7 @@ async function writeBatch(
           const earlier = seen.get(key);
           if (earlier !== undefined) {
             const again = { manifestDigest: d.manifestDigest, at, inputDigest: digest, output: d.output, score: d.score ?? null, latencyMs: d.latencyMs ?? null, requestId: d.requestId ?? null, metadata: d.metadata ?? null };
-          if (!sameDecision(earlier, again))
+            if (!sameDecision(earlier, again))
               throw lineError(line, "id", `decision '${d.id}' appears earlier in this batch with different content`);
             continue;
           }
@@ -174,26 +174,26 @@ async function writeBatch(
           first = !first || at < first ? at : first;
           last = !last || at > last ? at : last;
           const record: DecisionRecord = {
-              id: newDecisionId(at),
-              at,
-              modelId: known.modelId,
-              versionId: known.versionId,
-              manifestDigest: d.manifestDigest,
-              source: "reported",
-              inputDigest: digest,
-              inputRetention: services.retention.mode,
-              input: kept.input,
-              redactedFields: kept.redactedFields,
-              output: d.output,
-              score: d.score ?? null,
-              latencyMs: d.latencyMs ?? null,
-              actorType: opts.actor.type,
-              actorId: opts.actor.id,
-              credential,
-              requestId: d.requestId ?? null,
-              clientId: d.id,
-              batchId,
-              metadata: d.metadata ?? null,
+            id: newDecisionId(at),
+            at,
+            modelId: known.modelId,
+            versionId: known.versionId,
+            manifestDigest: d.manifestDigest,
+            source: "reported",
+            inputDigest: digest,
+            inputRetention: services.retention.mode,
+            input: kept.input,
+            redactedFields: kept.redactedFields,
+            output: d.output,
+            score: d.score ?? null,
+            latencyMs: d.latencyMs ?? null,
+            actorType: opts.actor.type,
+            actorId: opts.actor.id,
+            credential,
+            requestId: d.requestId ?? null,
+            clientId: d.id,
+            batchId,
+            metadata: d.metadata ?? null,
           };
           seen.set(key, record);
           chunk.push({ line, record });
