@@ -77,15 +77,16 @@ export async function insertDecisions(db: Tx, records: readonly DecisionRecord[]
 }
 
 /**
- * Inserts the records whose (model, client id) is new; returns the client ids that were inserted
+ * Inserts the records whose (model, client id) is new; returns `modelId/clientId` of each one inserted
  * (a re-sent decision is skipped, and the caller compares it with the stored one).
  */
 export async function insertReportedDecisions(db: Tx, records: readonly DecisionRecord[]): Promise<Set<string>> {
   if (records.length === 0) return new Set();
-  const rows = await queryRows<{ clientId: string }>(
+  const rows = await queryRows<{ modelId: string; clientId: string }>(
     db,
-    `INSERT INTO "Decision" (${names}) ${select} ON CONFLICT ("modelId", "clientId") DO NOTHING RETURNING "clientId"`,
+    `INSERT INTO "Decision" (${names}) ${select} ON CONFLICT ("modelId", "clientId") DO NOTHING RETURNING "modelId"::text AS "modelId", "clientId"`,
     columns(records),
   );
-  return new Set(rows.map((r) => r.clientId));
+  // Client ids are unique per model, not globally: the same id may be new for one model and stored for another.
+  return new Set(rows.map((r) => `${r.modelId}/${r.clientId}`));
 }

@@ -116,7 +116,7 @@ async function writeBatch(
       const write = async (rows: { line: number; record: DecisionRecord }[]) => {
         const inserted = await insertReportedDecisions(tx, rows.map((c) => c.record));
         stored += inserted.size;
-        const skipped = rows.filter((c) => !inserted.has(c.record.clientId!));
+        const skipped = rows.filter((c) => !inserted.has(`${c.record.modelId}/${c.record.clientId!}`));
         if (skipped.length > 0) await assertSameAsStored(tx, skipped);
       };
       const flush = async () => {

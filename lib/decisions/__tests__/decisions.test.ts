@@ -339,6 +339,27 @@ describe("reported decisions", () => {
     ...extra,
   });
 
+  it("keeps client ids apart per model: an id new for one model does not hide a conflicting re-use for another", async () => {
+    const digest = (await services.prisma.modelVersion.findFirstOrThrow({ where: { version: "0.1.0", model: { name: "scorer" } } })).manifestDigest;
+    await createModel(services.prisma, { actor: people.owner!, name: "scorer-twin" });
+    await upload("scorer-twin", "1.0.0");
+    const twin = (await services.prisma.modelVersion.findFirstOrThrow({ where: { version: "1.0.0", model: { name: "scorer-twin" } } })).manifestDigest;
+    const before = await count();
+    expect(await reportDecisions(services.decisions, { actor: people.owner!, contentType: "application/x-ndjson", body: jsonl([line(digest, "twin-1")]) })).toMatchObject({ stored: 1 });
+    // twin-1 is new for scorer-twin, but scorer's twin-1 comes back with another output: refused, nothing stored.
+    const reused = await refused(
+      reportDecisions(services.decisions, { actor: people.owner!, contentType: "application/x-ndjson", body: jsonl([line(twin, "twin-1"), line(digest, "twin-1", { output: { label: 1 } })]) }),
+    );
+    expect([reused.code, reused.errors], JSON.stringify(reused)).toEqual(["decision_id_reused", [{ path: "lines.2.id", message: expect.any(String) }]]);
+    expect(await count()).toBe(before + 1);
+    // Both new: counted as two stored, not as a duplicate.
+    expect(await reportDecisions(services.decisions, { actor: people.owner!, contentType: "application/x-ndjson", body: jsonl([line(twin, "twin-2"), line(digest, "twin-2")]) })).toMatchObject({
+      received: 2,
+      stored: 2,
+      duplicates: 0,
+    });
+  });
+
   it("stores a batch all or nothing, names a bad line, and stores a re-sent decision once", async () => {
     const digest = (await services.prisma.modelVersion.findFirstOrThrow({ where: { version: "0.1.0", model: { name: "scorer" } } })).manifestDigest;
     const before = await count();
